@@ -1,0 +1,91 @@
+"""Finding a Chromium to drive: explicit path, then Playwright's own, then the system's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "IDEA_AUDIT_BROWSER"
+
+#: Launch flags that keep headless Chromium quiet and bounded on locked-down machines:
+#: no background network (it hangs on closed networks), no GPU, no sync.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+FIX_HINT = (
+    "no Chromium found. Install one with `python -m playwright install chromium`, or "
+    "`apt-get install -y chromium` (Debian/Ubuntu), or point --browser-path / "
+    f"{ENV_VAR} at a Chrome/Chromium executable."
+)
+
+
+@dataclass(frozen=True)
+class BrowserInfo:
+    path: str | None
+    source: str
+    """explicit / env / playwright / system / none"""
+    reason: str
+
+    @property
+    def found(self) -> bool:
+        return self.path is not None
+
+
+def _playwright_chromium() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+    except Exception:
+        return None
+    return path if path and os.path.exists(path) else None
+
+
+def find_browser(explicit: str | None = None) -> BrowserInfo:
+    """The browser to use, and why. Never raises; ``path`` is None when none is found."""
+    if explicit:
+        p = shutil.which(explicit) or explicit
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return BrowserInfo(p, "explicit", "--browser-path")
+        return BrowserInfo(None, "explicit", f"--browser-path {explicit!r} is not an executable file")
+    env = os.environ.get(ENV_VAR)
+    if env:
+        p = shutil.which(env) or env
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return BrowserInfo(p, "env", f"${ENV_VAR}")
+        return BrowserInfo(None, "env", f"${ENV_VAR}={env!r} is not an executable file")
+    pw = _playwright_chromium()
+    if pw:
+        return BrowserInfo(pw, "playwright", "Playwright's own Chromium")
+    for name in SYSTEM_NAMES:
+        p = shutil.which(name)
+        if p:
+            return BrowserInfo(str(Path(p).resolve()) if name != "chromium" else p, "system",
+                               f"system browser on PATH ({name})")
+    return BrowserInfo(None, "none", FIX_HINT)
+
+
+def browser_version(path: str) -> str:
+    try:
+        out = subprocess.run([path, "--headless", "--no-sandbox", "--version"], capture_output=True,
+                             text=True, timeout=20)
+        return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr) else "unknown"
+    except (OSError, subprocess.TimeoutExpired, IndexError) as exc:
+        return f"unknown ({exc})"

@@ -1,0 +1,292 @@
+"""The crawl frontier: seeds, scope, robots.txt, sitemaps, canonical URLs, limits.
+
+Breadth-first with explicit limits (Scrapy's settings, in plain values); every URL that is
+not audited is counted under one reason, with a few examples kept for the report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from defusedxml import ElementTree as SafeET
+from protego import Protego
+from w3lib.url import canonicalize_url
+
+# Skip reasons: the keys of every "skipped" table.
+ROBOTS = "robots"
+OFF_SITE = "off-site"
+LIMIT = "limit"
+NON_HTML = "non-html"
+DUPLICATE = "duplicate"
+OTHER_SCHEME = "other-scheme"
+SKIP_REASONS = (ROBOTS, OFF_SITE, LIMIT, NON_HTML, DUPLICATE, OTHER_SCHEME)
+
+#: Query parameters that never change content: analytics tags and click ids.
+TRACKING_PARAMS = frozenset({
+    "gclid", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "mc_cid", "mc_eid",
+    "_ga", "_gl", "_hsenc", "_hsmi", "igshid", "mkt_tok", "ref_src",
+})
+TRACKING_PREFIXES = ("utm_",)
+#: Session ids in URLs would make every visit a new page.
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "aspsessionid", "cfid",
+                            "cftoken"})
+
+#: Extensions that are not web pages: recorded, never rendered.
+DOCUMENT_EXTENSIONS = frozenset({
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
+    ".csv", ".txt", ".epub",
+})
+BINARY_EXTENSIONS = frozenset({
+    ".zip", ".gz", ".tgz", ".7z", ".rar", ".exe", ".msi", ".dmg", ".iso", ".jpg", ".jpeg", ".png",
+    ".gif", ".svg", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".mp3", ".mp4", ".m4a", ".mov", ".avi",
+    ".wmv", ".webm", ".ogg", ".wav", ".css", ".js", ".json", ".xml", ".rss", ".atom", ".woff", ".woff2",
+    ".ttf", ".eot",
+})
+
+SAMPLES_PER_REASON = 25
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonicalize(url: str, *, trailing_slash: str = "keep") -> str | None:
+    """The one form a URL is known by, or None if it is not an http(s) URL.
+
+    Drops the fragment, default port, tracking and session parameters; lower-cases scheme
+    and host; sorts the query (w3lib, as Scrapy does). ``trailing_slash``: ``keep`` (as
+    found), ``strip`` (``/a/`` -> ``/a``) or ``add`` (``/a`` -> ``/a/`` unless it has an
+    extension).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if ":" in host and not host.startswith("["):
+        netloc = f"[{host}]" + ("" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}")
+    path = parts.path or "/"
+    # ";jsessionid=..." path parameters
+    path = re.sub(r";(jsessionid|phpsessid|sid)=[^/?#]*", "", path, flags=re.I)
+    if trailing_slash == "strip" and len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    elif trailing_slash == "add" and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in TRACKING_PARAMS and k.lower() not in SESSION_PARAMS
+             and not k.lower().startswith(TRACKING_PREFIXES)]
+    rebuilt = urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def extension(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    last = path.rsplit("/", 1)[-1]
+    return "." + last.rsplit(".", 1)[-1] if "." in last else ""
+
+
+def site_host(url: str) -> str:
+    h = (urlsplit(url).hostname or "").lower()
+    return h[4:] if h.startswith("www.") else h
+
+
+@dataclass
+class Scope:
+    """Which URLs belong to the audited site."""
+
+    start_urls: list[str]
+    mode: str = "host"  # "host": same host and port; "subdomains": host and its subdomains
+
+    def __post_init__(self) -> None:
+        self._netlocs = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        self._bases = {site_host(u) for u in self.start_urls}
+
+    def contains(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if self.mode == "subdomains":
+            host = (parts.hostname or "").lower()
+            return any(host == b or host.endswith("." + b) for b in self._bases)
+        netloc = parts.netloc.lower()
+        if netloc in self._netlocs:
+            return True
+        # www.example.gov and example.gov are the same site
+        alt = netloc[4:] if netloc.startswith("www.") else "www." + netloc
+        return alt in self._netlocs
+
+
+class Robots:
+    """robots.txt rules via Protego; no file (or an unreadable one) allows everything."""
+
+    def __init__(self, text: str | None, user_agent: str, obey: bool = True) -> None:
+        self.text = text
+        self.user_agent = user_agent
+        self.obey = obey
+        self._parser = None
+        if text:
+            try:
+                self._parser = Protego.parse(text[:500_000])
+            except Exception:
+                self._parser = None
+
+    def allowed(self, url: str) -> bool:
+        if not self.obey or self._parser is None:
+            return True
+        try:
+            return bool(self._parser.can_fetch(url, self.user_agent))
+        except Exception:
+            return True
+
+    def crawl_delay(self) -> float | None:
+        if self._parser is None:
+            return None
+        try:
+            d = self._parser.crawl_delay(self.user_agent)
+        except Exception:
+            return None
+        return float(d) if d is not None else None
+
+    def sitemaps(self) -> list[str]:
+        if self._parser is None:
+            return []
+        try:
+            return list(self._parser.sitemaps)
+        except Exception:
+            return []
+
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
+
+
+def decompress_bounded(data: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
+    """Gunzip at most ``limit`` bytes (a gzip bomb stops at the limit)."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit)
+    except zlib.error:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            return fh.read(limit)
+    return out
+
+
+def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
+    """(page URLs, child sitemap URLs) from a sitemap or sitemap index; bad XML gives ([], [])."""
+    data = decompress_bounded(data)
+    try:
+        root = SafeET.fromstring(data)
+    except Exception:
+        return [], []
+    tag = root.tag.rsplit("}", 1)[-1]
+    locs = [el.text.strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc" and el.text]
+    if tag == "sitemapindex":
+        return [], locs
+    if tag == "urlset":
+        return locs, []
+    return [], []
+
+
+@dataclass
+class QueuedURL:
+    url: str
+    depth: int
+    source: str = ""
+
+
+@dataclass
+class Frontier:
+    """Breadth-first queue with dedup before queueing and counted skip reasons."""
+
+    scope: Scope
+    robots: Robots
+    max_pages: int = 50
+    max_depth: int = 3
+    trailing_slash: str = "keep"
+    queue: deque[QueuedURL] = field(default_factory=deque)
+    seen: set[str] = field(default_factory=set)
+    skipped: Counter[str] = field(default_factory=Counter)
+    samples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    documents: dict[str, list[str]] = field(default_factory=dict)
+    accepted: int = 0
+    accepted_urls: set[str] = field(default_factory=set)
+    """Every URL ever queued for audit (queued, in flight or done)."""
+    limits_hit: set[str] = field(default_factory=set)
+    _raw_seen: set[str] = field(default_factory=set)
+    new_skips: list[tuple[str, str, str]] = field(default_factory=list)
+    """(reason, url, source) not yet persisted; the runner drains it."""
+
+    def skip(self, reason: str, url: str, source: str = "") -> None:
+        self.skipped[reason] += 1
+        lst = self.samples.setdefault(reason, [])
+        if len(lst) < SAMPLES_PER_REASON:
+            lst.append((url, source))
+        self.new_skips.append((reason, url, source))
+
+    def add(self, raw_url: str, depth: int, source: str = "", *, seed: bool = False) -> QueuedURL | None:
+        """Offer a URL; returns the queued entry, or None with the reason counted."""
+        raw = raw_url.strip()
+        if raw in self._raw_seen and not seed:
+            return None  # the very same string again: not a new URL, not worth a count
+        self._raw_seen.add(raw)
+        scheme = urlsplit(raw).scheme.lower()
+        if scheme and scheme not in ("http", "https"):
+            self.skip(OTHER_SCHEME, raw[:300], source)
+            return None
+        url = canonicalize(raw, trailing_slash=self.trailing_slash)
+        if url is None:
+            self.skip(OTHER_SCHEME, raw[:300], source)
+            return None
+        if url in self.seen:
+            if url != raw:
+                self.skip(DUPLICATE, raw, source)
+            return None
+        self.seen.add(url)
+        if not self.scope.contains(url):
+            self.skip(OFF_SITE, url, source)
+            return None
+        if not self.robots.allowed(url):
+            self.skip(ROBOTS, url, source)
+            return None
+        ext = extension(url)
+        if ext in DOCUMENT_EXTENSIONS or ext in BINARY_EXTENSIONS:
+            if ext in DOCUMENT_EXTENSIONS:
+                self.documents.setdefault(url, []).append(source)
+            self.skip(NON_HTML, url, source)
+            return None
+        if depth > self.max_depth:
+            self.limits_hit.add("max-depth")
+            self.skip(LIMIT, url, source)
+            return None
+        if self.accepted >= self.max_pages:
+            self.limits_hit.add("max-pages")
+            self.skip(LIMIT, url, source)
+            return None
+        self.accepted += 1
+        self.accepted_urls.add(url)
+        entry = QueuedURL(url, depth, source)
+        self.queue.append(entry)
+        return entry
+
+    def restore(self, accepted_urls: Iterable[str], queued: Iterable[QueuedURL], skipped_urls: Iterable[str],
+                skipped: Counter[str], limits_hit: Iterable[str] = ()) -> None:
+        """Rebuild from the store for --resume."""
+        self.accepted_urls.update(accepted_urls)
+        self.accepted = len(self.accepted_urls)
+        self.seen.update(self.accepted_urls)
+        self.seen.update(skipped_urls)
+        self.queue.extend(queued)
+        self.skipped.update(skipped)
+        self.limits_hit.update(limits_hit)
+
+
+def absolute(base: str, href: str) -> str:
+    return urljoin(base, href)

@@ -1,0 +1,294 @@
+"""Gather: ONE browser visit per page -> :class:`PageArtifacts`. The only module that
+imports Playwright.
+
+Every wait is bounded: navigation by ``page_timeout``, load and network quiet by short
+caps (off-site requests on closed networks hang rather than fail), axe-core by
+``axe_timeout``, and the whole visit by an outer deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from importlib import resources
+from typing import Any
+
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from .browser import LAUNCH_ARGS
+from .model import Link, PageArtifacts, Redirect
+from .settings import Secrets, Settings
+
+#: The axe tags run on every page: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    "resultTypes": ["violations", "incomplete"],
+}
+
+#: Response headers whose values are secrets or per-user; stored only as "[redacted]".
+REDACT_HEADERS = frozenset({"set-cookie", "cookie", "authorization", "proxy-authorization",
+                            "www-authenticate", "x-csrf-token", "x-xsrf-token"})
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_HTML_CHARS = 2_000_000
+MAX_TEXT_CHARS = 200_000
+MAX_REQUESTS = 1000
+
+# One round trip for everything the page-level checks need from the DOM.
+COLLECT_JS = """
+() => {
+  const regionOf = (el) => {
+    const r = el.closest('header,nav,main,footer,aside,[role=banner],[role=navigation],[role=main],[role=contentinfo]');
+    if (!r) return 'other';
+    const role = r.getAttribute('role');
+    if (role) return {banner: 'header', navigation: 'nav', main: 'main', contentinfo: 'footer'}[role] || 'other';
+    return r.tagName.toLowerCase();
+  };
+  const links = [];
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    if (links.length >= 5000) break;
+    let text = (a.innerText || a.textContent || '').trim().replace(/\\s+/g, ' ');
+    if (!text) text = (a.getAttribute('aria-label') || '').trim();
+    if (!text) { const img = a.querySelector('img[alt]'); if (img) text = img.alt.trim(); }
+    links.push({href: a.href, raw: a.getAttribute('href') || '', text: text.slice(0, 200),
+                rel: a.getAttribute('rel') || '', region: regionOf(a)});
+  }
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {
+    title: document.title || '',
+    text: (document.body ? document.body.innerText : '').slice(0, %d),
+    links,
+    timing: nav ? {dom_content_loaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+                   ttfb: nav.responseStart, transfer_size: nav.transferSize} : {},
+  };
+}
+""" % MAX_TEXT_CHARS
+
+
+def _probe_sources() -> dict[str, str]:
+    """Extra in-page measurements contributed by check families: ``probes/*.js``.
+
+    Each file holds one JS function expression (may be async); its JSON result lands in
+    ``PageArtifacts.probes[name]``. All run in a single round trip.
+    """
+    out = {}
+    base = resources.files("auditor").joinpath("probes")
+    if not base.is_dir():
+        return out
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".js"):
+            out[entry.name[:-3]] = entry.read_text("utf-8").strip().rstrip(";")
+    return out
+
+
+def probes_script(sources: dict[str, str]) -> str | None:
+    if not sources:
+        return None
+    parts = [f"  try {{ out[{json.dumps(n)}] = await ({src})(); }} catch (e) "
+             f"{{ out[{json.dumps(n)}] = {{error: String(e)}}; }}" for n, src in sources.items()]
+    return "async () => {\n  const out = {};\n" + "\n".join(parts) + "\n  return out;\n}"
+
+
+def _slim_axe(results: dict[str, Any]) -> dict[str, Any]:
+    """Keep what checks and reports read; passes/inapplicable by rule id only."""
+
+    def nodes(rule: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"target": n.get("target"), "html": (n.get("html") or "")[:1000],
+                 "impact": n.get("impact"), "failureSummary": (n.get("failureSummary") or "")[:1000]}
+                for n in rule.get("nodes", [])[:200]]
+
+    def full(kind: str) -> list[dict[str, Any]]:
+        return [{"id": r["id"], "impact": r.get("impact"), "help": r.get("help"),
+                 "helpUrl": r.get("helpUrl"), "tags": r.get("tags", []), "nodes": nodes(r)}
+                for r in results.get(kind, [])]
+
+    return {
+        "violations": full("violations"),
+        "incomplete": full("incomplete"),
+        "passes": [{"id": r["id"]} for r in results.get("passes", [])],
+        "inapplicable": [{"id": r["id"]} for r in results.get("inapplicable", [])],
+        "engine": (results.get("testEngine") or {}).get("version", ""),
+    }
+
+
+class NonHTML(Exception):
+    """The URL answered with something that is not a web page."""
+
+    def __init__(self, content_type: str, status: int | None = None, final_url: str = "") -> None:
+        super().__init__(content_type)
+        self.content_type = content_type
+        self.status = status
+        self.final_url = final_url
+
+
+class Gatherer:
+    """One Chromium, many contexts. Use as ``async with Gatherer(...) as g``."""
+
+    def __init__(self, settings: Settings, browser_path: str, secrets: Secrets | None = None) -> None:
+        self.settings = settings
+        self.browser_path = browser_path
+        self.secrets = secrets or Secrets()
+        self._pw: Any = None
+        self.browser: Browser | None = None
+        self._probes = probes_script(_probe_sources())
+
+    async def __aenter__(self) -> Gatherer:
+        self._pw = await async_playwright().start()
+        try:
+            self.browser = await self._pw.chromium.launch(
+                executable_path=self.browser_path, args=LAUNCH_ARGS, headless=True, timeout=60_000)
+        except Exception:
+            await self._pw.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.browser is not None:
+                await asyncio.wait_for(self.browser.close(), 20)
+        except Exception:
+            pass
+        try:
+            await asyncio.wait_for(self._pw.stop(), 20)
+        except Exception:
+            pass
+
+    async def new_context(self) -> BrowserContext:
+        assert self.browser is not None
+        ctx = await self.browser.new_context(
+            user_agent=self.settings.user_agent,
+            extra_http_headers=self.secrets.headers or None,
+            ignore_https_errors=self.settings.insecure,
+            viewport={"width": 1280, "height": 900},
+            service_workers="block",
+        )
+        if self.secrets.cookies:
+            await ctx.add_cookies(self.secrets.cookies)  # type: ignore[arg-type]
+        ctx.set_default_timeout(self.settings.page_timeout * 1000)
+        return ctx
+
+    async def visit(self, context: BrowserContext, url: str, depth: int = 0) -> PageArtifacts:
+        """Visit one page; never raises for page problems (they land in ``error``)."""
+        s = self.settings
+        deadline = s.page_timeout + s.idle_wait + s.axe_timeout + 15
+        page = await context.new_page()
+        art = PageArtifacts(url=url, depth=depth)
+        try:
+            await asyncio.wait_for(self._visit(page, art), deadline)
+        except NonHTML:
+            raise
+        except asyncio.TimeoutError:
+            art.error = f"timed out after {deadline:.0f}s"
+        except PlaywrightError as exc:
+            art.error = _short_error(exc)
+        finally:
+            try:
+                await asyncio.wait_for(page.close(), 10)
+            except Exception:
+                pass
+        return art
+
+    async def _visit(self, page: Page, art: PageArtifacts) -> None:
+        s = self.settings
+        requests: list[str] = []
+
+        def on_request(req: Any) -> None:
+            if len(requests) < MAX_REQUESTS:
+                requests.append(req.url)
+
+        page.on("request", on_request)
+        page.on("dialog", lambda d: asyncio.ensure_future(_dismiss(d)))
+        t0 = time.monotonic()
+        try:
+            resp = await page.goto(art.url, wait_until="domcontentloaded", timeout=s.page_timeout * 1000)
+        except PlaywrightTimeout:
+            art.error = f"navigation timed out after {s.page_timeout:g}s"
+            return
+        except PlaywrightError as exc:
+            msg = str(exc)
+            if "Download is starting" in msg:
+                raise NonHTML("download") from None
+            art.error = _short_error(exc)
+            return
+        if resp is None:
+            art.error = "no response"
+            return
+        art.timings["navigation"] = round(time.monotonic() - t0, 3)
+        headers = await resp.all_headers()
+        art.status_code = resp.status
+        art.final_url = page.url
+        art.headers = {k: ("[redacted]" if k.lower() in REDACT_HEADERS else v) for k, v in headers.items()}
+        art.content_type = headers.get("content-type", "")
+        art.redirects = await _redirect_chain(resp)
+        if art.content_type and not art.content_type.split(";")[0].strip().lower() in HTML_TYPES:
+            raise NonHTML(art.content_type, resp.status, page.url)
+        # Bounded waits: load (third-party assets may hang), then a short network quiet.
+        t1 = time.monotonic()
+        for state, cap in (("load", min(s.page_timeout, 10.0)), ("networkidle", s.idle_wait)):
+            try:
+                await page.wait_for_load_state(state, timeout=cap * 1000)
+            except PlaywrightError:
+                pass
+        art.timings["settle"] = round(time.monotonic() - t1, 3)
+        t2 = time.monotonic()
+        info = await page.evaluate(COLLECT_JS)
+        art.title = info.get("title", "")
+        art.text = info.get("text", "")
+        art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
+                     for lk in info.get("links", []) if lk.get("href")]
+        art.timings.update({k: v for k, v in (info.get("timing") or {}).items() if isinstance(v, (int, float))})
+        art.html = (await page.content())[:MAX_HTML_CHARS]
+        if self._probes:
+            try:
+                art.probes = await asyncio.wait_for(page.evaluate(self._probes), 30)
+            except (PlaywrightError, asyncio.TimeoutError) as exc:
+                art.probes = {"error": _short_error(exc)}
+        art.timings["collect"] = round(time.monotonic() - t2, 3)
+        t3 = time.monotonic()
+        art.axe = await self._run_axe(page)
+        art.timings["axe"] = round(time.monotonic() - t3, 3)
+        art.requests = requests
+
+    async def _run_axe(self, page: Page) -> dict[str, Any]:
+        try:
+            await page.evaluate(AXE_SCRIPT)
+            raw = await asyncio.wait_for(
+                page.evaluate("(opts) => axe.run(document, opts)", AXE_OPTIONS), self.settings.axe_timeout)
+        except asyncio.TimeoutError:
+            return {"error": f"axe-core did not finish within {self.settings.axe_timeout:g}s"}
+        except PlaywrightError as exc:
+            return {"error": _short_error(exc)}
+        return _slim_axe(raw)
+
+
+async def _dismiss(dialog: Any) -> None:
+    try:
+        await dialog.dismiss()
+    except Exception:
+        pass
+
+
+async def _redirect_chain(resp: Any) -> list[Redirect]:
+    chain: list[Redirect] = []
+    req = resp.request
+    hops = 0
+    while req.redirected_from is not None and hops < 30:
+        prev = req.redirected_from
+        prev_resp = await prev.response()
+        chain.insert(0, Redirect(url=prev.url, status=prev_resp.status if prev_resp else 0))
+        req = prev
+        hops += 1
+    return chain
+
+
+def _short_error(exc: BaseException) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for prefix in ("Page.goto: ", "Page.evaluate: ", "Error: "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    return msg[:300]

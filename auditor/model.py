@@ -1,0 +1,190 @@
+"""Domain values shared by every layer: artifacts in, outcomes and findings out.
+
+Everything here is plain data (JSON-serialisable through ``to_dict``/``from_dict``) so a
+gathered page can be stored, re-read and re-checked without a browser.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class Severity(enum.IntEnum):
+    """Ordered severity: thresholds are plain comparisons (``sev >= Severity.HIGH``)."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            allowed = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {value!r} (allowed: {allowed})") from None
+
+
+class Status(str, enum.Enum):
+    """Result of one check on one page (or on the site)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    MANUAL = "manual"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+#: axe-core impact -> our severity (pa11y maps impact to levels the same way).
+AXE_IMPACT_SEVERITY = {
+    "minor": Severity.LOW,
+    "moderate": Severity.MEDIUM,
+    "serious": Severity.HIGH,
+    "critical": Severity.CRITICAL,
+}
+
+
+@dataclass
+class Finding:
+    """One thing wrong (or to review) on one page, in the shape every output uses."""
+
+    check_id: str
+    status: Status
+    severity: Severity
+    requirements: list[str]
+    wcag: list[str]
+    page_url: str
+    message: str
+    help_url: str
+    fix_hint: str = ""
+    selector: str = ""
+    snippet: str = ""
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(self.check_id, self.page_url, self.selector, self.snippet)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = self.status.value
+        d["severity"] = self.severity.label
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        kw = {f.name: d.get(f.name) for f in fields(cls) if f.name in d}
+        kw["status"] = Status(d["status"])
+        kw["severity"] = Severity.parse(d["severity"])
+        return cls(**kw)
+
+
+_WS = re.compile(r"\s+")
+
+
+def fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str = "") -> str:
+    """Stable across runs of the same site: check id + page path + element.
+
+    Host and port are left out so staging and production runs can be compared; the
+    snippet is whitespace-folded so re-indented markup keeps its identity.
+    """
+    parts = urlsplit(page_url)
+    path = (parts.path or "/") + (("?" + parts.query) if parts.query else "")
+    basis = "\x1f".join([check_id, path, selector.strip(), _WS.sub(" ", snippet).strip()[:300]])
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass
+class Outcome:
+    """What one check concluded about one page (or the site)."""
+
+    status: Status
+    score: float | None = None  # 0..1; None where it does not count (manual, n/a)
+    findings: list[Finding] = field(default_factory=list)
+    detail: str = ""  # short human explanation, e.g. the reason for n/a or error
+
+    def __post_init__(self) -> None:
+        if self.score is None and self.status in (Status.PASS, Status.FAIL, Status.WARN):
+            self.score = {Status.PASS: 1.0, Status.FAIL: 0.0, Status.WARN: 0.5}[self.status]
+
+
+@dataclass
+class Redirect:
+    url: str
+    status: int
+
+
+@dataclass
+class Link:
+    """A hyperlink as rendered: resolved href, visible text, and where it sits."""
+
+    href: str
+    text: str = ""
+    rel: str = ""
+    region: str = ""  # header/nav/main/footer/other
+
+
+@dataclass
+class PageArtifacts:
+    """Everything gathered in ONE browser visit of a page. Checks read only this."""
+
+    url: str
+    final_url: str = ""
+    status_code: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    redirects: list[Redirect] = field(default_factory=list)
+    content_type: str = ""
+    title: str = ""
+    html: str = ""
+    text: str = ""
+    links: list[Link] = field(default_factory=list)
+    axe: dict[str, Any] = field(default_factory=dict)
+    probes: dict[str, Any] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    depth: int = 0
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PageArtifacts:
+        kw = {f.name: d[f.name] for f in fields(cls) if f.name in d}
+        kw["redirects"] = [Redirect(**r) for r in kw.get("redirects", [])]
+        kw["links"] = [Link(**lk) for lk in kw.get("links", [])]
+        return cls(**kw)
+
+
+@dataclass
+class SiteArtifacts:
+    """Site-level facts gathered once per run (robots.txt, sitemap, probes)."""
+
+    start_url: str
+    robots_txt: str | None = None
+    robots_status: int | None = None
+    sitemap_urls: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SiteArtifacts:
+        kw = {f.name: d[f.name] for f in fields(cls) if f.name in d}
+        return cls(**kw)

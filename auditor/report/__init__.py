@@ -1,0 +1,97 @@
+"""Reporters read a stored run and write one output each. Registered by name.
+
+Every reporter is a module in this package defining ``NAME``, ``EXTENSION`` and
+``render(result: dict) -> str``; the ``result`` is the JSON contract built once by
+:func:`build_result` (documented in ``auditor/schemas/result.schema.json``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .. import __version__, checking, requirements, scoring
+from ..crawl import SKIP_REASONS
+from ..store import Store
+
+SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
+
+
+def reporters() -> dict[str, ModuleType]:
+    out = {}
+    for mod in pkgutil.iter_modules(__path__):
+        m = importlib.import_module(f"{__name__}.{mod.name}")
+        name = getattr(m, "NAME", None)
+        if name and hasattr(m, "render"):
+            out[name] = m
+    return dict(sorted(out.items()))
+
+
+def build_result(store: Store, run_id: str) -> dict[str, Any]:
+    """The whole run as plain data, in the documented JSON contract's shape."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise KeyError(run_id)
+    specs = checking.load_all()
+    pages = store.pages(run_id)
+    outcomes = store.outcomes(run_id)
+    findings = [f.to_dict() for f in store.findings(run_id)]
+    scores = scoring.compute((o["requirements"], o["status"], o["score"], o["weight"]) for o in outcomes)
+    skipped = store.skipped_counts(run_id)
+    check_status: dict[str, Counter[str]] = {}
+    for o in outcomes:
+        check_status.setdefault(o["check_id"], Counter())[o["status"]] += 1
+    used = sorted(set(check_status) | {f["check_id"] for f in findings})
+    settings = dict(run["settings"] or {})
+    return {
+        "schema_version": "1.0",
+        "run": {
+            "id": run["id"],
+            "tool": "idea-auditor",
+            "tool_version": run["tool_version"],
+            "report_tool_version": __version__,
+            "started": run["started"],
+            "finished": run["finished"],
+            "status": run["status"],
+            "error": run["error"],
+            "seeds": run["seeds"],
+            "settings": settings,
+            "limits_hit": run["limit_hit"] or [],
+        },
+        "summary": {
+            "pages_audited": sum(1 for p in pages if not p["error"]),
+            "pages_failed": sum(1 for p in pages if p["error"]),
+            "pages_skipped": sum(skipped.values()),
+            "findings": len(findings),
+            "by_status": dict(Counter(f["status"] for f in findings)),
+            "by_severity": {s: n for s in SEVERITY_ORDER if (n := sum(1 for f in findings if f["severity"] == s))},
+        },
+        "pages": [{"url": p["url"], "final_url": p["final_url"], "status_code": p["status_code"],
+                   "error": p["error"], "depth": p["depth"], "title": p["title"]} for p in pages],
+        "skipped": {r: skipped.get(r, 0) for r in SKIP_REASONS},
+        "skipped_examples": store.skipped_samples(run_id),
+        "findings": findings,
+        "scores": scores.to_dict(),
+        "requirements": [{"id": r.id, "short": r.short, "citation": r.citation, "text": r.text,
+                          "weight": r.weight, "manual": r.manual} for r in requirements.REQUIREMENTS],
+        "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {}))}
+                   for cid in used if cid in specs},
+    }
+
+
+def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> dict[str, Path]:
+    """Render ``result`` in each format into ``out_dir``; returns format -> path."""
+    regs = reporters()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for fmt in formats:
+        mod = regs[fmt]
+        path = out / f"{getattr(mod, 'BASENAME', 'idea-audit')}.{mod.EXTENSION}"
+        path.write_text(mod.render(result), encoding="utf-8")
+        written[fmt] = path
+    return written

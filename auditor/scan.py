@@ -1,0 +1,383 @@
+"""The runner: crawl -> gather -> check -> store, for one site.
+
+Pages are written to the store as each finishes (with the URLs they led to, in the same
+transaction), so a killed scan resumes where it stopped. Site-level checks run at the end
+over compact page summaries read back from the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import __version__, checking
+from .browser import find_browser
+from .crawl import (DUPLICATE, LIMIT, NON_HTML, OFF_SITE, Frontier, QueuedURL, Robots, Scope, canonicalize,
+                    parse_sitemap)
+from .errors import CouldNotAudit, UsageError
+from .model import Outcome, PageArtifacts, SiteArtifacts, Status
+from .settings import Secrets, Settings
+from .store import Store, new_run_id, now_iso
+
+MAX_SITEMAPS = 50
+MAX_SITEMAP_URLS = 50_000
+MAX_FETCH_BYTES = 10 * 1024 * 1024
+
+
+def validate_start_url(url: str) -> str:
+    """A start URL we can audit, canonicalised, or a UsageError naming the problem."""
+    raw = url.strip()
+    parts = urlsplit(raw)
+    if not parts.scheme:
+        raise UsageError(f"not a URL: {url!r} (expected http:// or https://)")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise UsageError(f"unsupported URL scheme {parts.scheme!r} in {url!r} (only http and https)")
+    try:
+        parts.port
+    except ValueError:
+        raise UsageError(f"malformed URL {url!r}: bad port") from None
+    if not parts.hostname or " " in raw:
+        raise UsageError(f"malformed URL {url!r}")
+    canon = canonicalize(raw)
+    if canon is None:
+        raise UsageError(f"malformed URL {url!r}")
+    return canon
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI hooks into; the defaults do nothing."""
+
+    page_done: Callable[[PageArtifacts, int, int], None] = lambda art, done, queued: None
+    message: Callable[[str], None] = lambda msg: None
+
+
+@dataclass
+class ScanStats:
+    audited: int = 0
+    failed: int = 0
+
+
+class HostLimiter:
+    """Politeness: at most N pages in flight per host, and a delay between requests."""
+
+    def __init__(self, per_host: int, delay: float) -> None:
+        self.per_host = per_host
+        self.delay = delay
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self._last: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def acquire(self, url: str) -> str:
+        host = urlsplit(url).netloc
+        sem = self._sems.setdefault(host, asyncio.Semaphore(self.per_host))
+        await sem.acquire()
+        if self.delay > 0:
+            lock = self._locks.setdefault(host, asyncio.Lock())
+            async with lock:
+                wait = self._last.get(host, 0.0) + self.delay - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._last[host] = time.monotonic()
+        return host
+
+    def release(self, host: str) -> None:
+        self._sems[host].release()
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, limit: int = MAX_FETCH_BYTES) -> tuple[int, bytes]:
+    async with client.stream("GET", url) as resp:
+        chunks, size = [], 0
+        async for chunk in resp.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+        return resp.status_code, b"".join(chunks)[:limit]
+
+
+def _transport_error(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low \
+            or "temporary failure in name resolution" in low or "no address associated" in low:
+        return "DNS lookup failed"
+    if "connection refused" in low or "connect call failed" in low or "errno 111" in low:
+        return "connection refused"
+    if "certificate" in low or "ssl" in low:
+        return f"TLS error: {text.splitlines()[0][:200]}"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return text.splitlines()[0][:200]
+
+
+async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> tuple[SiteArtifacts, list[str]]:
+    """Preflight the start URL, then read robots.txt and the sitemaps.
+
+    Returns the site artifacts and the sitemap page URLs. Raises CouldNotAudit when the
+    start URL cannot be reached at all (DNS, refused, TLS, timeout).
+    """
+    site = SiteArtifacts(start_url=start_url)
+    headers = {"User-Agent": settings.user_agent, **secrets.headers}
+    timeout = httpx.Timeout(min(settings.page_timeout, 20.0))
+    async with httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True,
+                                 verify=not settings.insecure, max_redirects=20) as client:
+        try:
+            status, _ = await _fetch(client, start_url, limit=64 * 1024)
+        except httpx.TooManyRedirects:
+            raise CouldNotAudit(f"cannot audit {start_url}: redirect loop") from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise CouldNotAudit(f"cannot reach {start_url}: {_transport_error(exc)}") from None
+        site.extra["start_status"] = status
+        root = f"{urlsplit(start_url).scheme}://{urlsplit(start_url).netloc}"
+        try:
+            rstatus, body = await _fetch(client, root + "/robots.txt", limit=512 * 1024)
+            site.robots_status = rstatus
+            if rstatus == 200:
+                site.robots_txt = body.decode("utf-8", "replace")
+        except (httpx.HTTPError, OSError) as exc:
+            site.extra["robots_error"] = _transport_error(exc)
+        robots = Robots(site.robots_txt, settings.user_agent)
+        page_urls: list[str] = []
+        if settings.use_sitemap:
+            queue = robots.sitemaps() or []
+            default = root + "/sitemap.xml"
+            if default not in queue:
+                queue.append(default)
+            seen: set[str] = set()
+            while queue and len(seen) < MAX_SITEMAPS and len(page_urls) < MAX_SITEMAP_URLS:
+                sm = urljoin(root, queue.pop(0))
+                if sm in seen:
+                    continue
+                seen.add(sm)
+                try:
+                    sstatus, body = await _fetch(client, sm)
+                except (httpx.HTTPError, OSError):
+                    continue
+                if sstatus != 200:
+                    continue
+                site.sitemaps.append(sm)
+                urls, children = parse_sitemap(body)
+                page_urls.extend(urls[: MAX_SITEMAP_URLS - len(page_urls)])
+                queue.extend(c for c in children if c not in seen)
+        site.sitemap_urls = page_urls
+    return site, page_urls
+
+
+class Scanner:
+    def __init__(self, settings: Settings, store: Store, secrets: Secrets | None = None,
+                 progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.secrets = secrets or Secrets()
+        self.progress = progress or Progress()
+        self.specs = checking.select(settings.checks, settings.skip_checks)
+        self.stats = ScanStats()
+        self.run_id = ""
+
+    # -- entry points ---------------------------------------------------------------------
+    def new_run(self) -> str:
+        self.run_id = new_run_id()
+        self.store.create_run(self.run_id, __version__, list(self.settings.start_urls), self.settings.to_dict())
+        return self.run_id
+
+    async def run(self, resume: bool = False) -> str:
+        s = self.settings
+        browser = find_browser(s.browser_path)
+        if not browser.found:
+            self._fail(browser.reason)
+            raise CouldNotAudit(browser.reason)
+        start = s.start_urls[0]
+        if resume:
+            site = self.store.site(self.run_id) or SiteArtifacts(start_url=start)
+            sitemap_urls: list[str] = []
+        else:
+            try:
+                site, sitemap_urls = await gather_site(s, self.secrets, start)
+            except CouldNotAudit as exc:
+                self._fail(str(exc))
+                raise
+            self.store.update_run(self.run_id, site=site.to_dict())
+        robots = Robots(site.robots_txt, s.user_agent, obey=s.obey_robots)
+        frontier = Frontier(Scope(s.start_urls, s.scope), robots, max_pages=s.max_pages, max_depth=s.max_depth,
+                            trailing_slash=s.trailing_slash)
+        if resume:
+            queued, every, _ = self.store.frontier_state(self.run_id)
+            run = self.store.get_run(self.run_id) or {}
+            frontier.restore(every, [QueuedURL(u, d, src) for u, d, src in queued],
+                             [u for u, _ in self.store.skipped_urls(self.run_id)],
+                             self.store.skipped_counts(self.run_id), run.get("limit_hit") or [])
+            self.stats.audited = len(self.store.done_urls(self.run_id))
+        else:
+            for u in s.start_urls:
+                frontier.add(u, 0, "", seed=True)
+            for u in sitemap_urls:
+                frontier.add(u, 1, "sitemap.xml")
+            self._persist(frontier)
+        delay = max(s.delay, robots.crawl_delay() or 0.0)
+        limiter = HostLimiter(s.per_host or s.concurrency, delay)
+        from .gather import Gatherer  # Playwright is imported only when a scan runs
+
+        try:
+            async with Gatherer(s, browser.path or "", self.secrets) as gatherer:
+                await self._crawl(gatherer, frontier, limiter)
+        except CouldNotAudit:
+            raise
+        except Exception as exc:
+            if "Executable doesn't exist" in str(exc) or "Failed to launch" in str(exc):
+                msg = f"could not start the browser at {browser.path}: {str(exc).splitlines()[0][:200]}"
+                self._fail(msg)
+                raise CouldNotAudit(msg) from None
+            raise
+        self._finish_site(site, frontier)
+        return self.run_id
+
+    def _fail(self, reason: str) -> None:
+        if self.run_id:
+            self.store.update_run(self.run_id, status="failed", error=reason, finished=now_iso())
+
+    def _persist(self, frontier: Frontier, pending: list[QueuedURL] | None = None) -> None:
+        entries = [(q.url, q.depth, q.source) for q in (pending if pending is not None else frontier.queue)]
+        self.store.enqueue(self.run_id, entries, frontier.new_skips)
+        frontier.new_skips.clear()
+
+    # -- the crawl ------------------------------------------------------------------------
+    async def _crawl(self, gatherer: Any, frontier: Frontier, limiter: HostLimiter) -> None:
+        s = self.settings
+        cond = asyncio.Condition()
+        active = 0
+        t_start = time.monotonic()
+        audited_finals: set[str] = set(self.store.done_urls(self.run_id))
+
+        async def next_entry() -> QueuedURL | None:
+            nonlocal active
+            async with cond:
+                while True:
+                    if s.max_time and time.monotonic() - t_start > s.max_time and frontier.queue:
+                        frontier.limits_hit.add("max-time")
+                        while frontier.queue:
+                            q = frontier.queue.popleft()
+                            frontier.skip(LIMIT, q.url, q.source)
+                        self.store.mark_done(self.run_id, "", frontier.new_skips)
+                        frontier.new_skips.clear()
+                    if frontier.queue:
+                        active += 1
+                        return frontier.queue.popleft()
+                    if active == 0:
+                        cond.notify_all()
+                        return None
+                    await cond.wait()
+
+        async def worker() -> None:
+            nonlocal active
+            ctx = await gatherer.new_context()
+            served = 0
+            try:
+                while True:
+                    entry = await next_entry()
+                    if entry is None:
+                        return
+                    try:
+                        if served >= s.recycle_every:
+                            await ctx.close()
+                            ctx = await gatherer.new_context()
+                            served = 0
+                        served += 1
+                        await self._one(gatherer, ctx, entry, frontier, limiter, audited_finals)
+                    finally:
+                        async with cond:
+                            active -= 1
+                            cond.notify_all()
+            finally:
+                try:
+                    await asyncio.wait_for(ctx.close(), 10)
+                except Exception:
+                    pass
+
+        workers = max(1, s.concurrency)
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+    async def _one(self, gatherer: Any, ctx: Any, entry: QueuedURL, frontier: Frontier, limiter: HostLimiter,
+                   audited_finals: set[str]) -> None:
+        from .gather import NonHTML
+
+        host = await limiter.acquire(entry.url)
+        try:
+            try:
+                art = await gatherer.visit(ctx, entry.url, entry.depth)
+            except NonHTML as nh:
+                frontier.skip(NON_HTML, entry.url, entry.source)
+                if "pdf" in nh.content_type or nh.content_type == "download":
+                    frontier.documents.setdefault(entry.url, []).append(entry.source)
+                self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
+                frontier.new_skips.clear()
+                return
+        finally:
+            limiter.release(host)
+        if not art.error and art.final_url:
+            final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
+            if final != entry.url:
+                if not frontier.scope.contains(final):
+                    frontier.skip(OFF_SITE, final, entry.url)
+                    self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
+                    frontier.new_skips.clear()
+                    return
+                if final in audited_finals or final in frontier.accepted_urls:
+                    # the redirect lands on a page audited (or queued) on its own account
+                    frontier.skip(DUPLICATE, entry.url, entry.source)
+                    self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
+                    frontier.new_skips.clear()
+                    return
+                frontier.seen.add(final)
+                frontier.accepted_urls.add(final)
+            audited_finals.add(final)
+        if art.status_code is not None and art.status_code >= 400 and not art.error:
+            art.error = f"HTTP {art.status_code}"
+        before, limits = len(frontier.queue), len(frontier.limits_hit)
+        if not art.error:
+            for link in art.links:
+                frontier.add(link.href, entry.depth + 1, entry.url)
+        if len(frontier.limits_hit) != limits:
+            self.store.update_run(self.run_id, limit_hit=sorted(frontier.limits_hit))
+        pending = list(frontier.queue)[before:]
+        outcomes, findings = ([], []) if art.error else await asyncio.to_thread(self._check_page, art)
+        summary = checking.summarize(art) if not art.error else {}
+        self.store.save_page(self.run_id, art, summary, outcomes, findings,
+                             new_entries=[(q.url, q.depth, q.source) for q in pending],
+                             new_skips=list(frontier.new_skips))
+        frontier.new_skips.clear()
+        if art.error:
+            self.stats.failed += 1
+        else:
+            self.stats.audited += 1
+        self.progress.page_done(art, self.stats.audited + self.stats.failed, len(frontier.queue))
+
+    def _check_page(self, art: PageArtifacts) -> tuple[list[tuple[str, str, float | None, float, list[str], str]],
+                                                         list[Any]]:
+        outcomes, findings = [], []
+        for spec, out in checking.run_page_checks(self.specs, art):
+            outcomes.append(_outcome_row(spec, out))
+            findings.extend(out.findings)
+        return outcomes, findings
+
+    def _finish_site(self, site: SiteArtifacts, frontier: Frontier) -> None:
+        site.extra["documents"] = {u: sorted(set(srcs)) for u, srcs in frontier.documents.items()}
+        ctx = checking.SiteContext(pages=self.store.pages(self.run_id), settings=self.settings.to_dict())
+        outcomes, findings = [], []
+        for spec, out in checking.run_site_checks(self.specs, site, ctx):
+            outcomes.append(_outcome_row(spec, out))
+            findings.extend(out.findings)
+        self.store.save_site_results(self.run_id, outcomes, findings)
+        self.store.update_run(self.run_id, site=site.to_dict(), status="complete", finished=now_iso(),
+                              limit_hit=sorted(frontier.limits_hit))
+
+
+def _outcome_row(spec: checking.CheckSpec, out: Outcome) -> tuple[str, str, float | None, float, list[str], str]:
+    weight = spec.weight if out.status in (Status.PASS, Status.FAIL, Status.WARN) else 0.0
+    return (spec.id, out.status.value, out.score, weight, list(spec.requirements), out.detail)

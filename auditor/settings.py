@@ -1,0 +1,74 @@
+"""Scan settings: plain values, built once from CLI/config, stored with the run.
+
+Secrets (header values, cookies) live only in :class:`Secrets`, which is never stored,
+printed or written to any output; ``Settings.to_dict`` holds header *names* only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from . import __version__
+
+DEFAULT_USER_AGENT = f"idea-auditor/{__version__} (+https://github.com/idea-auditor/idea-auditor)"
+
+
+def default_concurrency() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Settings:
+    start_urls: list[str] = field(default_factory=list)
+    max_pages: int = 50
+    max_depth: int = 3
+    max_time: float = 0.0
+    """Seconds for the whole crawl; 0 means no limit."""
+    concurrency: int = field(default_factory=default_concurrency)
+    per_host: int = 0
+    """Pages in flight per host at once; 0 means the same as concurrency."""
+    delay: float = 0.0
+    """Seconds between requests to one host (robots.txt Crawl-delay wins if larger)."""
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots: bool = True
+    scope: str = "host"
+    trailing_slash: str = "keep"
+    use_sitemap: bool = True
+    page_timeout: float = 30.0
+    """Seconds for a page's navigation; every other wait is bounded below it."""
+    idle_wait: float = 2.0
+    """Seconds at most to wait for network quiet after load."""
+    axe_timeout: float = 60.0
+    checks: list[str] = field(default_factory=list)
+    skip_checks: list[str] = field(default_factory=list)
+    browser_path: str | None = None
+    recycle_every: int = 50
+    """Pages a browser context serves before it is replaced (bounds memory)."""
+    header_names: list[str] = field(default_factory=list)
+    insecure: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Settings:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class Secrets:
+    """Request headers and cookies for staging sites. Never stored or printed."""
+
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[dict[str, str]] = field(default_factory=list)
+
+    def values(self) -> list[str]:
+        vals = [v for v in self.headers.values() if v]
+        vals += [c.get("value", "") for c in self.cookies if c.get("value")]
+        return vals
+
+    def __repr__(self) -> str:  # never show values, even in a debugger or a traceback
+        return f"Secrets(headers={sorted(self.headers)}, cookies={len(self.cookies)})"

@@ -1,0 +1,279 @@
+"""The store: one SQLite file holding runs, the frontier, pages, outcomes and findings.
+
+Each finished page is written in one transaction (page row, outcomes, findings, frontier
+state), so a killed scan loses nothing already finished and ``--resume`` re-audits only
+pages that had not been written. WAL mode and a busy timeout let two scans share a file.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .model import Finding, PageArtifacts, SiteArtifacts
+
+DEFAULT_DB = Path(".idea-audit") / "runs.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  tool_version TEXT NOT NULL,
+  started TEXT NOT NULL,
+  finished TEXT,
+  status TEXT NOT NULL,            -- running / complete / incomplete / failed
+  seeds TEXT NOT NULL,             -- JSON list
+  settings TEXT NOT NULL,          -- JSON (no secrets)
+  site TEXT,                       -- JSON SiteArtifacts
+  error TEXT,
+  limit_hit TEXT                   -- JSON list of limits that stopped the crawl
+);
+CREATE TABLE IF NOT EXISTS frontier (
+  run_id TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL, seq INTEGER NOT NULL,
+  source TEXT, state TEXT NOT NULL,  -- queued / done
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS skipped (
+  run_id TEXT NOT NULL, reason TEXT NOT NULL, url TEXT NOT NULL, source TEXT,
+  PRIMARY KEY (run_id, reason, url)
+);
+CREATE TABLE IF NOT EXISTS pages (
+  run_id TEXT NOT NULL, url TEXT NOT NULL, final_url TEXT, status_code INTEGER, error TEXT,
+  depth INTEGER, title TEXT, content_type TEXT, audited_at TEXT NOT NULL,
+  summary TEXT,                    -- JSON: compact facts for site checks
+  artifacts BLOB,                  -- zlib(JSON PageArtifacts)
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS outcomes (
+  run_id TEXT NOT NULL, page_url TEXT NOT NULL, check_id TEXT NOT NULL, status TEXT NOT NULL,
+  score REAL, weight REAL NOT NULL, requirements TEXT NOT NULL, detail TEXT
+);
+CREATE INDEX IF NOT EXISTS outcomes_run ON outcomes (run_id, check_id);
+CREATE TABLE IF NOT EXISTS findings (
+  run_id TEXT NOT NULL, page_url TEXT NOT NULL, check_id TEXT NOT NULL, status TEXT NOT NULL,
+  severity TEXT NOT NULL, fingerprint TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id, check_id);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions -------------------------------------------------------------------
+    def _tx(self) -> _Tx:
+        return _Tx(self.db)
+
+    # -- runs ---------------------------------------------------------------------------
+    def create_run(self, run_id: str, tool_version: str, seeds: list[str], settings: dict[str, Any]) -> None:
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO runs (id, tool_version, started, status, seeds, settings) VALUES (?,?,?,?,?,?)",
+                (run_id, tool_version, now_iso(), "running", json.dumps(seeds), json.dumps(settings)))
+
+    def update_run(self, run_id: str, **cols: Any) -> None:
+        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings") and v is not None else v)
+               for k, v in cols.items()}
+        sets = ", ".join(f"{k}=?" for k in enc)
+        with self._tx():
+            self.db.execute(f"UPDATE runs SET {sets} WHERE id=?", (*enc.values(), run_id))
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        for k in ("seeds", "settings", "site", "limit_hit"):
+            d[k] = json.loads(d[k]) if d.get(k) else ([] if k in ("seeds", "limit_hit") else None)
+        return d
+
+    def list_runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id FROM runs ORDER BY started DESC, id DESC").fetchall()
+        return [r for r in (self.get_run(row["id"]) for row in rows) if r]
+
+    def latest_run(self) -> str | None:
+        row = self.db.execute("SELECT id FROM runs ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
+        return row["id"] if row else None
+
+    # -- frontier -----------------------------------------------------------------------
+    def enqueue(self, run_id: str, entries: Iterable[tuple[str, int, str]],
+                skips: Iterable[tuple[str, str, str]]) -> None:
+        """Record newly queued URLs (url, depth, source) and skipped ones (reason, url, source)."""
+        with self._tx():
+            self._enqueue(run_id, entries, skips)
+
+    def _enqueue(self, run_id: str, entries: Iterable[tuple[str, int, str]],
+                 skips: Iterable[tuple[str, str, str]]) -> None:
+        entries, skips = list(entries), list(skips)
+        if entries:
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM frontier WHERE run_id=?",
+                                  (run_id,)).fetchone()[0]
+            self.db.executemany(
+                "INSERT OR IGNORE INTO frontier (run_id, url, depth, seq, source, state) VALUES (?,?,?,?,?,'queued')",
+                [(run_id, u, d, seq + i + 1, src) for i, (u, d, src) in enumerate(entries)])
+        if skips:
+            self.db.executemany("INSERT OR IGNORE INTO skipped (run_id, reason, url, source) VALUES (?,?,?,?)",
+                                [(run_id, r, u, s) for r, u, s in skips])
+
+    def frontier_state(self, run_id: str) -> tuple[list[tuple[str, int, str]], list[str], int]:
+        """(queued entries in order, every URL ever queued, how many were accepted)."""
+        rows = self.db.execute("SELECT url, depth, source, state FROM frontier WHERE run_id=? ORDER BY seq",
+                               (run_id,)).fetchall()
+        queued = [(r["url"], r["depth"], r["source"] or "") for r in rows if r["state"] == "queued"]
+        return queued, [r["url"] for r in rows], len(rows)
+
+    def skipped_counts(self, run_id: str) -> Counter[str]:
+        rows = self.db.execute("SELECT reason, COUNT(*) n FROM skipped WHERE run_id=? GROUP BY reason",
+                               (run_id,)).fetchall()
+        return Counter({r["reason"]: r["n"] for r in rows})
+
+    def skipped_samples(self, run_id: str, per_reason: int = 25) -> dict[str, list[dict[str, str]]]:
+        out: dict[str, list[dict[str, str]]] = {}
+        for r in self.db.execute("SELECT reason, url, source FROM skipped WHERE run_id=? ORDER BY rowid",
+                                 (run_id,)):
+            lst = out.setdefault(r["reason"], [])
+            if len(lst) < per_reason:
+                lst.append({"url": r["url"], "source": r["source"] or ""})
+        return out
+
+    def skipped_urls(self, run_id: str, reason: str | None = None) -> list[tuple[str, str]]:
+        if reason is None:
+            return [(r["url"], r["source"] or "") for r in self.db.execute(
+                "SELECT url, source FROM skipped WHERE run_id=? ORDER BY rowid", (run_id,))]
+        return [(r["url"], r["source"] or "") for r in self.db.execute(
+            "SELECT url, source FROM skipped WHERE run_id=? AND reason=? ORDER BY rowid", (run_id, reason))]
+
+    # -- pages --------------------------------------------------------------------------
+    def save_page(self, run_id: str, art: PageArtifacts, summary: dict[str, Any],
+                  outcomes: Iterable[tuple[str, str, float | None, float, list[str], str]],
+                  findings: Iterable[Finding], *, keep_artifacts: bool = True,
+                  new_entries: Iterable[tuple[str, int, str]] = (),
+                  new_skips: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Write a finished page with its outcomes, findings and the URLs it led to, atomically."""
+        blob = zlib.compress(json.dumps(art.to_dict()).encode("utf-8"), 6) if keep_artifacts else None
+        with self._tx():
+            self.db.execute("DELETE FROM outcomes WHERE run_id=? AND page_url=?", (run_id, art.url))
+            self.db.execute("DELETE FROM findings WHERE run_id=? AND page_url=?", (run_id, art.url))
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages (run_id, url, final_url, status_code, error, depth, title, "
+                "content_type, audited_at, summary, artifacts) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (run_id, art.url, art.final_url, art.status_code, art.error or None, art.depth, art.title,
+                 art.content_type, now_iso(), json.dumps(summary), blob))
+            self._write_results(run_id, art.url, outcomes, findings)
+            self._enqueue(run_id, new_entries, new_skips)
+            self.db.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, art.url))
+
+    def mark_done(self, run_id: str, url: str, new_skips: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Close a frontier URL that produced no page (non-HTML, duplicate after redirect)."""
+        with self._tx():
+            self._enqueue(run_id, (), new_skips)
+            self.db.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, url))
+
+    def save_site_results(self, run_id: str,
+                          outcomes: Iterable[tuple[str, str, float | None, float, list[str], str]],
+                          findings: Iterable[Finding]) -> None:
+        with self._tx():
+            self.db.execute("DELETE FROM outcomes WHERE run_id=? AND page_url=''", (run_id,))
+            self.db.execute("DELETE FROM findings WHERE run_id=? AND page_url='' ", (run_id,))
+            self._write_results(run_id, "", outcomes, findings, site=True)
+
+    def _write_results(self, run_id: str, page_url: str,
+                       outcomes: Iterable[tuple[str, str, float | None, float, list[str], str]],
+                       findings: Iterable[Finding], site: bool = False) -> None:
+        self.db.executemany(
+            "INSERT INTO outcomes (run_id, page_url, check_id, status, score, weight, requirements, detail) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [(run_id, page_url, cid, st, sc, w, json.dumps(rq), det) for cid, st, sc, w, rq, det in outcomes])
+        # site findings keep their own page_url in data; the row's page_url '' marks them as site-level
+        self.db.executemany(
+            "INSERT INTO findings (run_id, page_url, check_id, status, severity, fingerprint, data) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(run_id, "" if site else page_url, f.check_id, f.status.value, f.severity.label, f.fingerprint,
+              json.dumps(f.to_dict())) for f in findings])
+
+    def pages(self, run_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT url, final_url, status_code, error, depth, title, content_type, audited_at, summary "
+            "FROM pages WHERE run_id=? ORDER BY depth, url", (run_id,)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["summary"] = json.loads(d["summary"]) if d.get("summary") else {}
+            out.append(d)
+        return out
+
+    def done_urls(self, run_id: str) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT url FROM pages WHERE run_id=?", (run_id,))}
+
+    def iter_artifacts(self, run_id: str) -> Iterator[PageArtifacts]:
+        """Stream stored page artifacts one at a time (never all in memory)."""
+        cur = self.db.execute("SELECT artifacts FROM pages WHERE run_id=? AND artifacts IS NOT NULL "
+                              "ORDER BY depth, url", (run_id,))
+        for (blob,) in cur:
+            yield PageArtifacts.from_dict(json.loads(zlib.decompress(blob)))
+
+    def outcomes(self, run_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT page_url, check_id, status, score, weight, requirements, detail "
+                               "FROM outcomes WHERE run_id=?", (run_id,)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["requirements"] = json.loads(d["requirements"])
+            out.append(d)
+        return out
+
+    def findings(self, run_id: str) -> list[Finding]:
+        return [Finding.from_dict(json.loads(r[0])) for r in self.db.execute(
+            "SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))]
+
+    def site(self, run_id: str) -> SiteArtifacts | None:
+        run = self.get_run(run_id)
+        return SiteArtifacts.from_dict(run["site"]) if run and run.get("site") else None
+
+
+class _Tx:
+    """BEGIN IMMEDIATE ... COMMIT, rolling back on error; retries a locked BEGIN briefly."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        for attempt in range(50):
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
