@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS
+from .gatherers import page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -136,6 +137,7 @@ class Gatherer:
         self._pw: Any = None
         self.browser: Browser | None = None
         self._probes = probes_script(_probe_sources())
+        self._actions = page_actions()
 
     async def __aenter__(self) -> Gatherer:
         self._pw = await async_playwright().start()
@@ -252,6 +254,15 @@ class Gatherer:
         t3 = time.monotonic()
         art.axe = await self._run_axe(page)
         art.timings["axe"] = round(time.monotonic() - t3, 3)
+        for action in self._actions:
+            t4 = time.monotonic()
+            try:
+                art.probes[action.name] = await asyncio.wait_for(action.fn(page, art, s), action.timeout)
+            except asyncio.TimeoutError:
+                art.probes[action.name] = {"error": f"timed out after {action.timeout:g}s"}
+            except Exception as exc:  # one broken measurement must not lose the page
+                art.probes[action.name] = {"error": f"{type(exc).__name__}: {_short_error(exc)}"}
+            art.timings[f"action:{action.name}"] = round(time.monotonic() - t4, 3)
         art.requests = requests
 
     async def _run_axe(self, page: Page) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from .browser import find_browser
 from .crawl import (DUPLICATE, LIMIT, NON_HTML, OFF_SITE, Frontier, QueuedURL, Robots, Scope, canonicalize,
                     parse_sitemap)
 from .errors import CouldNotAudit, UsageError
+from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
 from .settings import Secrets, Settings
 from .store import Store, new_run_id, now_iso
@@ -124,10 +125,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     start URL cannot be reached at all (DNS, refused, TLS, timeout).
     """
     site = SiteArtifacts(start_url=start_url)
-    headers = {"User-Agent": settings.user_agent, **secrets.headers}
-    timeout = httpx.Timeout(min(settings.page_timeout, 20.0))
-    async with httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True,
-                                 verify=not settings.insecure, max_redirects=20) as client:
+    async with site_client(settings, secrets) as client:
         try:
             status, _ = await _fetch(client, start_url, limit=64 * 1024)
         except httpx.TooManyRedirects:
@@ -167,7 +165,15 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
                 page_urls.extend(urls[: MAX_SITEMAP_URLS - len(page_urls)])
                 queue.extend(c for c in children if c not in seen)
         site.sitemap_urls = page_urls
+        await run_site_gatherers("before", SiteGatherContext(client, site, settings, start_url))
     return site, page_urls
+
+
+def site_client(settings: Settings, secrets: Secrets) -> httpx.AsyncClient:
+    """The HTTP client for site-level requests: our user agent, headers, TLS policy, bounded."""
+    return httpx.AsyncClient(headers={"User-Agent": settings.user_agent, **secrets.headers},
+                             timeout=httpx.Timeout(min(settings.page_timeout, 20.0)), follow_redirects=True,
+                             verify=not settings.insecure, max_redirects=20)
 
 
 class Scanner:
@@ -235,7 +241,7 @@ class Scanner:
                 self._fail(msg)
                 raise CouldNotAudit(msg) from None
             raise
-        self._finish_site(site, frontier)
+        await self._finish_site(site, frontier)
         return self.run_id
 
     def _fail(self, reason: str) -> None:
@@ -366,9 +372,14 @@ class Scanner:
             findings.extend(out.findings)
         return outcomes, findings
 
-    def _finish_site(self, site: SiteArtifacts, frontier: Frontier) -> None:
-        site.extra["documents"] = {u: sorted(set(srcs)) for u, srcs in frontier.documents.items()}
-        ctx = checking.SiteContext(pages=self.store.pages(self.run_id), settings=self.settings.to_dict())
+    async def _finish_site(self, site: SiteArtifacts, frontier: Frontier) -> None:
+        documents = {u: sorted(set(srcs)) for u, srcs in frontier.documents.items()}
+        site.extra["documents"] = documents
+        pages = self.store.pages(self.run_id)
+        async with site_client(self.settings, self.secrets) as client:
+            await run_site_gatherers("after", SiteGatherContext(client, site, self.settings, self.settings.start_urls[0],
+                                                                pages=pages, documents=documents))
+        ctx = checking.SiteContext(pages=pages, settings=self.settings.to_dict())
         outcomes, findings = [], []
         for spec, out in checking.run_site_checks(self.specs, site, ctx):
             outcomes.append(_outcome_row(spec, out))

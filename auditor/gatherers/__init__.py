@@ -1,0 +1,116 @@
+"""Extension points of the gather layer, so check families add measurements without
+touching the crawler:
+
+* **page actions** (``@page_action``): ``async fn(page, art, settings) -> data`` run in the
+  same browser visit after axe-core, in ``order``; each is bounded by its ``timeout`` and
+  its result (or ``{"error": ...}``) lands in ``PageArtifacts.probes[name]``. Actions may
+  change the page (viewport, focus, styles): later actions see those changes, so order
+  them with care and restore what you change.
+* **site gatherers** (``@site_gatherer``): ``async fn(ctx: SiteGatherContext) -> data`` run
+  once per run, ``phase="before"`` the crawl (after robots.txt and sitemaps) or
+  ``phase="after"`` it (with the pages and linked documents known). Their result lands in
+  ``SiteArtifacts.extra[name]``. They use ``ctx.client`` (httpx, bounded timeouts) and
+  must never contact hosts other than the audited site's.
+
+Pure in-page measurements that need no Python logic can instead be a JS function in
+``auditor/probes/NAME.js`` (all of those run in one round trip).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import PageArtifacts, SiteArtifacts
+from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class PageAction:
+    name: str
+    fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]
+    order: int = 100
+    timeout: float = 20.0
+
+
+@dataclass
+class SiteGatherContext:
+    client: Any
+    """httpx.AsyncClient with the scan's user agent, headers and TLS settings."""
+    site: SiteArtifacts
+    settings: Settings
+    start_url: str
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    """After the crawl: the stored page rows (url, final_url, status_code, summary ...)."""
+    documents: dict[str, list[str]] = field(default_factory=dict)
+    """After the crawl: linked document URL -> pages that link it."""
+
+
+@dataclass(frozen=True)
+class SiteGatherer:
+    name: str
+    fn: Callable[[SiteGatherContext], Awaitable[Any]]
+    phase: str = "before"
+    timeout: float = 60.0
+
+
+_ACTIONS: dict[str, PageAction] = {}
+_SITE: dict[str, SiteGatherer] = {}
+_LOADED = False
+
+
+def page_action(name: str, order: int = 100, timeout: float = 20.0):
+    def wrap(fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]) -> PageAction:
+        if name in _ACTIONS:
+            raise ValueError(f"duplicate page action {name!r}")
+        _ACTIONS[name] = PageAction(name, fn, order, timeout)
+        return _ACTIONS[name]
+
+    return wrap
+
+
+def site_gatherer(name: str, phase: str = "before", timeout: float = 60.0):
+    if phase not in ("before", "after"):
+        raise ValueError("phase must be 'before' or 'after'")
+
+    def wrap(fn: Callable[[SiteGatherContext], Awaitable[Any]]) -> SiteGatherer:
+        if name in _SITE:
+            raise ValueError(f"duplicate site gatherer {name!r}")
+        _SITE[name] = SiteGatherer(name, fn, phase, timeout)
+        return _SITE[name]
+
+    return wrap
+
+
+def _load() -> None:
+    global _LOADED
+    if not _LOADED:
+        for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{mod.name}")
+        _LOADED = True
+
+
+def page_actions() -> list[PageAction]:
+    _load()
+    return sorted(_ACTIONS.values(), key=lambda a: (a.order, a.name))
+
+
+def site_gatherers(phase: str) -> list[SiteGatherer]:
+    _load()
+    return [g for g in sorted(_SITE.values(), key=lambda g: g.name) if g.phase == phase]
+
+
+async def run_site_gatherers(phase: str, ctx: SiteGatherContext) -> None:
+    """Run each site gatherer of a phase, bounded; failures are recorded, never raised."""
+    for g in site_gatherers(phase):
+        try:
+            ctx.site.extra[g.name] = await asyncio.wait_for(g.fn(ctx), g.timeout)
+        except asyncio.TimeoutError:
+            ctx.site.extra[g.name] = {"error": f"timed out after {g.timeout:g}s"}
+        except Exception as exc:  # a broken gatherer must not stop the run
+            ctx.site.extra[g.name] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
