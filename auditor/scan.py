@@ -8,6 +8,8 @@ over compact page summaries read back from the store.
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,19 +105,34 @@ async def _fetch(client: httpx.AsyncClient, url: str, limit: int = MAX_FETCH_BYT
         return resp.status_code, b"".join(chunks)[:limit]
 
 
-def _transport_error(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    low = text.lower()
-    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low \
-            or "temporary failure in name resolution" in low or "no address associated" in low:
+def _transport_error(exc: BaseException) -> str:
+    """One readable reason from an httpx/OS error, looking through its causes."""
+    chain, seen = [], set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in chain:
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, socket.gaierror):
+            return "DNS lookup failed"
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return f"TLS certificate error: {e.verify_message or e.reason}"
+        if isinstance(e, ssl.SSLError):
+            return f"TLS error: {e.reason or e}"
+    text = " ".join(str(e) for e in chain).lower()
+    if "name or service not known" in text or "temporary failure in name resolution" in text \
+            or "nodename nor servname" in text or "no address associated" in text:
         return "DNS lookup failed"
-    if "connection refused" in low or "connect call failed" in low or "errno 111" in low:
+    if "connection refused" in text or "errno 111" in text or "all connection attempts failed" in text:
         return "connection refused"
-    if "certificate" in low or "ssl" in low:
-        return f"TLS error: {text.splitlines()[0][:200]}"
+    if "certificate" in text:
+        return "TLS certificate error"
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
-    return text.splitlines()[0][:200]
+    return (str(exc) or type(exc).__name__).splitlines()[0][:200]
 
 
 async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> tuple[SiteArtifacts, list[str]]:
