@@ -153,7 +153,7 @@ def select(only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[CheckSpec
     only, skip = list(only), list(skip)
 
     def matches(spec: CheckSpec, pats: list[str]) -> bool:
-        return any(spec.id == p or spec.family == p or spec.id.startswith(p.rstrip("*")) and p.endswith("*")
+        return any(spec.id == p or spec.family == p or (p.endswith("*") and spec.id.startswith(p.rstrip("*")))
                    for p in pats)
 
     if only:
@@ -170,7 +170,7 @@ def _missing(spec: CheckSpec, obj: Any) -> list[str]:
     missing = []
     for name in spec.artifacts:
         val = getattr(obj, name, None)
-        if val is None or val == {} and name in ("axe",):
+        if val is None or (name == "axe" and val == {}):
             missing.append(name)
     return missing
 

@@ -20,8 +20,18 @@ import httpx
 
 from . import __version__, checking
 from .browser import find_browser
-from .crawl import (DUPLICATE, LIMIT, NON_HTML, OFF_SITE, Frontier, QueuedURL, Robots, Scope, canonicalize,
-                    parse_sitemap)
+from .crawl import (
+    DUPLICATE,
+    LIMIT,
+    NON_HTML,
+    OFF_SITE,
+    Frontier,
+    QueuedURL,
+    Robots,
+    Scope,
+    canonicalize,
+    parse_sitemap,
+)
 from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
@@ -42,7 +52,7 @@ def validate_start_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https"):
         raise UsageError(f"unsupported URL scheme {parts.scheme!r} in {url!r} (only http and https)")
     try:
-        parts.port
+        _ = parts.port  # raises on a bad port
     except ValueError:
         raise UsageError(f"malformed URL {url!r}: bad port") from None
     if not parts.hostname or " " in raw:

@@ -6,8 +6,20 @@ import gzip
 
 import pytest
 
-from auditor.crawl import (DUPLICATE, LIMIT, NON_HTML, OFF_SITE, OTHER_SCHEME, ROBOTS, Frontier, Robots, Scope,
-                           canonicalize, decompress_bounded, parse_sitemap)
+from auditor.crawl import (
+    DUPLICATE,
+    LIMIT,
+    NON_HTML,
+    OFF_SITE,
+    OTHER_SCHEME,
+    ROBOTS,
+    Frontier,
+    Robots,
+    Scope,
+    canonicalize,
+    decompress_bounded,
+    parse_sitemap,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [
