@@ -271,6 +271,60 @@ def doctor(browser_path: str | None) -> None:
     click.echo(f"checks: {len(checking.load_all())}")
 
 
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sites_file", type=click.Path(dir_okay=False))
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Sites audited in parallel locally [default: from CPU count and free memory].")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on this Dask distributed scheduler instead of locally (pip install 'idea-auditor[dask]').")
+@click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
+              help="Dask retries of a site whose worker failed.")
+@click.option("--name", default=None, help="Fleet name, used by --resume [default: the sites file's name].")
+@click.option("--resume", is_flag=True, help="Skip sites this fleet already finished in the store.")
+@click.option("--max-pages", type=click.IntRange(1), default=20, show_default=True, help="Per site, unless the file says.")
+@click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True)
+@click.option("--max-time", type=click.FloatRange(0), default=900, show_default=True, help="Seconds per site.")
+@click.option("--concurrency", type=click.IntRange(1, 16), default=1, show_default=True, help="Pages in parallel per site.")
+@click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True)
+@click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
+@click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
+@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/fleet", show_default=True)
+@click.option("-q", "--quiet", is_flag=True)
+def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: int, name: str | None, resume: bool,
+          max_pages: int, max_depth: int, max_time: float, concurrency: int, page_timeout: float, only: str, skip: str,
+          db: str, out_dir: str, quiet: bool) -> None:
+    """Audit every site listed in SITES_FILE (URLs, or a CSV with url[,agency,bureau,name,max_pages])."""
+    from .fleet import Fleet, default_workers, read_sites, summary, write_summary
+
+    sites = read_sites(sites_file)
+    settings = Settings(max_pages=max_pages, max_depth=max_depth, max_time=max_time, concurrency=concurrency,
+                        page_timeout=page_timeout, checks=[c.strip() for c in only.split(",") if c.strip()],
+                        skip_checks=[c.strip() for c in skip.split(",") if c.strip()])
+    try:
+        checking.select(settings.checks, settings.skip_checks)
+    except ValueError as exc:
+        raise UsageError(f"--checks/--skip: {exc}") from None
+    store = Store(db)
+    fl = Fleet(store, name or Path(sites_file).stem, settings, sites_file=str(sites_file))
+    todo = fl.open(sites, resume)
+    n = workers or default_workers()
+    if not quiet:
+        where = f"on Dask scheduler {scheduler}" if scheduler else f"with {n} local worker{'s' if n != 1 else ''}"
+        click.echo(f"{fl.id}: {len(todo)} of {len(sites)} sites to audit {where}", err=True)
+    fl.run(todo, workers=n, scheduler=scheduler, retries=retries,
+           on_progress=(lambda line: None) if quiet else (lambda line: click.echo(line, err=True)))
+    data = summary(store, fl)
+    paths = write_summary(data, out_dir)
+    f = data["fleet"]
+    click.echo(f"{fl.id}: {f['complete']} sites audited, {f['failed']} failed")
+    for s in data["sites"]:
+        if s["status"] == "failed":
+            click.echo(f"  failed: {s['url']}: {s['error']}")
+    for kind, p in paths.items():
+        click.echo(f"{kind}: {p}")
+
+
 def main() -> None:
     try:
         cli(prog_name="idea-audit")

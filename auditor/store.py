@@ -253,6 +253,38 @@ class Store:
         return [Finding.from_dict(json.loads(r[0])) for r in self.db.execute(
             "SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))]
 
+    # -- moving runs between stores (fleet workers scan into their own file) -------------
+    RUN_TABLES = ("runs", "frontier", "skipped", "pages", "outcomes", "findings")
+
+    def export_run(self, run_id: str, *, with_artifacts: bool = False) -> dict[str, list[dict[str, Any]]]:
+        """Every row of one run, as plain data (artifacts blobs left out unless asked)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for table in self.RUN_TABLES:
+            key = "id" if table == "runs" else "run_id"
+            rows = [dict(r) for r in self.db.execute(f"SELECT * FROM {table} WHERE {key}=?", (run_id,))]
+            if table == "pages" and not with_artifacts:
+                for r in rows:
+                    r["artifacts"] = None
+            out[table] = rows
+        return out
+
+    def import_run(self, data: dict[str, list[dict[str, Any]]]) -> str:
+        """Write an exported run into this store (replacing a run with the same id)."""
+        run_id = data["runs"][0]["id"]
+        with self._tx():
+            for table in self.RUN_TABLES:
+                key = "id" if table == "runs" else "run_id"
+                self.db.execute(f"DELETE FROM {table} WHERE {key}=?", (run_id,))
+            for table in self.RUN_TABLES:
+                rows = data.get(table) or []
+                if not rows:
+                    continue
+                cols = list(rows[0])
+                self.db.executemany(
+                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [tuple(r[c] for c in cols) for r in rows])
+        return run_id
+
     def site(self, run_id: str) -> SiteArtifacts | None:
         run = self.get_run(run_id)
         return SiteArtifacts.from_dict(run["site"]) if run and run.get("site") else None
