@@ -26,7 +26,7 @@ test: browser
 
 lint: venv
 	$(PY) -m pip install --quiet -e '.[lint]'
-	$(VENV)/bin/ruff check auditor checks tests
+	$(VENV)/bin/ruff check auditor checks tests bench fixtures scripts
 
 bench: browser
 	$(PY) bench/run.py

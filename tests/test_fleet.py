@@ -16,8 +16,8 @@ import time
 import pytest
 from conftest import ROOT, run_cli
 
-from auditor.fleet import read_sites
 from auditor.errors import UsageError
+from auditor.fleet import read_sites
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,7 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
     from distributed import LocalCluster
 
     sites_file, urls = fleet_sites
-    local, out, proc = _fleet(tmp_path, sites_file, "local", "--workers", "2")
+    local, out, _ = _fleet(tmp_path, sites_file, "local", "--workers", "2")
     assert local["fleet"] == {**local["fleet"], "sites": 6, "complete": 4, "failed": 2, "pending": 0}
     by_url = {s["url"]: s for s in local["sites"]}
     assert by_url[urls["dead"]]["status"] == "failed"
@@ -116,7 +116,7 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
 
 
 def test_fleet_resume_after_kill(fleet_sites, tmp_path):
-    sites_file, urls = fleet_sites
+    sites_file, _ = fleet_sites
     db = tmp_path / "resume.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "auditor", "fleet", str(sites_file), "--db", str(db),
                              "--out", str(tmp_path / "o1"), "--workers", "1", "--page-timeout", "5",
