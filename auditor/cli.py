@@ -13,8 +13,9 @@ import click
 
 from . import __version__, checking, requirements
 from .browser import browser_version, find_browser
-from .errors import EXIT_CODES_HELP, EXIT_COULD_NOT_AUDIT, EXIT_INTERRUPTED, EXIT_OK, AuditError, UsageError
-from .model import PageArtifacts
+from .errors import (EXIT_CODES_HELP, EXIT_COULD_NOT_AUDIT, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, AuditError,
+                     UsageError)
+from .model import Severity
 from .settings import Secrets, Settings, default_concurrency
 from .store import DEFAULT_DB, Store
 
@@ -80,8 +81,16 @@ def cli() -> None:
     """Audit US federal websites against the 21st Century IDEA Act and OMB M-23-22."""
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+GATE_HELP = (
+    "Gates: --fail-on SEVERITY fails on any finding at or above it; --min-score N (overall) and "
+    "--min-score REQUIREMENT=N (repeatable); --max-findings N. With --baseline only NEW findings count."
+)
+
+
+@cli.command(epilog=f"{GATE_HELP}\n\n{EXIT_CODES_HELP}")
 @click.argument("urls", nargs=-1)
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Config file [default: ./idea-audit.toml or [tool.idea-audit] in ./pyproject.toml].")
 @click.option("--max-pages", type=click.IntRange(1), default=50, show_default=True, help="Pages to audit at most.")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Link depth from the start URL.")
 @click.option("--max-time", type=click.FloatRange(0), default=0, help="Seconds for the crawl (0: no limit).")
@@ -96,26 +105,56 @@ def cli() -> None:
 @click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds per page load.")
 @click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
 @click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
-@click.option("--format", "fmt", default=DEFAULT_FORMATS, show_default=True, help="Output formats, comma-separated.")
+@click.option("--format", "fmt", default=DEFAULT_FORMATS, show_default=True,
+              help="Output formats, comma-separated: json, html, junit, sarif, md, csv.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="SQLite store.")
 @click.option("--resume", "resume_id", default=None, metavar="RUN_ID", help="Continue an interrupted run.")
 @click.option("--browser-path", default=None, help="Chrome/Chromium executable [env: IDEA_AUDIT_BROWSER].")
+@click.option("--fail-on", type=click.Choice([s.label for s in Severity]), default=None,
+              help="Fail (exit 1) on any finding at or above this severity.")
+@click.option("--min-score", "min_scores", multiple=True, metavar="N|REQ=N",
+              help="Fail if the overall (or a requirement's) score is below N. Repeatable.")
+@click.option("--max-findings", type=click.IntRange(0), default=None, help="Fail if more findings than this.")
+@click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False),
+              help="Earlier JSON result or baseline file: only NEW findings count toward gates.")
+@click.option("--baseline-ignore-host", is_flag=True, help="Match baseline findings on any host (staging vs production).")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="Extra request header (value may be $ENV_VAR). Never stored or printed.")
 @click.option("--cookie", "cookies", multiple=True, metavar="NAME=VALUE", help="Cookie (value may be $ENV_VAR).")
+@click.option("--auth", default=None, metavar="USER:PASSWORD",
+              help="HTTP basic auth (PASSWORD may be $ENV_VAR). Never stored or printed.")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Per-page detail.")
-def scan(urls: tuple[str, ...], max_pages: int, max_depth: int, max_time: float, concurrency: int | None,
-         per_host: int, delay: float, user_agent: str | None, ignore_robots: bool, scope: str, trailing_slash: str,
-         no_sitemap: bool, page_timeout: float, only: str, skip: str, fmt: str, out_dir: str, db: str,
-         resume_id: str | None, browser_path: str | None, headers: tuple[str, ...], cookies: tuple[str, ...],
+@click.pass_context
+def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max_pages: int, max_depth: int,
+         max_time: float, concurrency: int | None, per_host: int, delay: float, user_agent: str | None,
+         ignore_robots: bool, scope: str, trailing_slash: str, no_sitemap: bool, page_timeout: float, only: str,
+         skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
+         fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
+         baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
          insecure: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
+    from . import config as config_mod
+    from .progress import make_reporter
     from .scan import Progress, Scanner, validate_start_url
 
-    formats = _formats(fmt)
+    cfg = config_mod.load(config_path)
+    c = cfg.scan
+
+    def pick(name: str, value: Any, key: str | None = None) -> Any:
+        """The CLI value if given on the command line, else the config file's, else the default."""
+        src = ctx.get_parameter_source(name)
+        key = key or name
+        if src is not None and src.name in ("COMMANDLINE", "ENVIRONMENT") or key not in c:
+            return value
+        return c[key]
+
+    fmt_val = pick("fmt", fmt, "formats")
+    formats = _formats(",".join(fmt_val) if isinstance(fmt_val, list) else fmt_val)
+    out_dir = pick("out_dir", out_dir, "out")
+    db = pick("db", db)
     store = Store(db)
     if resume_id:
         run = store.get_run(resume_id)
@@ -125,33 +164,44 @@ def scan(urls: tuple[str, ...], max_pages: int, max_depth: int, max_time: float,
         if browser_path:
             settings.browser_path = browser_path
     else:
-        if not urls:
-            raise UsageError("scan needs at least one URL (or --resume RUN_ID)")
-        start = [validate_start_url(u) for u in urls]
+        start_raw = list(urls) or c.get("urls", [])
+        if not start_raw:
+            raise UsageError("scan needs at least one URL (or --resume RUN_ID, or urls in the config file)")
+        start = [validate_start_url(u) for u in start_raw]
+        only_v = pick("only", only, "checks")
+        skip_v = pick("skip", skip)
         settings = Settings(
-            start_urls=start, max_pages=max_pages, max_depth=max_depth, max_time=max_time,
-            concurrency=concurrency or default_concurrency(), per_host=per_host, delay=delay,
-            obey_robots=not ignore_robots, scope=scope, trailing_slash=trailing_slash, use_sitemap=not no_sitemap,
-            page_timeout=page_timeout, checks=[c.strip() for c in only.split(",") if c.strip()],
-            skip_checks=[c.strip() for c in skip.split(",") if c.strip()], browser_path=browser_path,
-            insecure=insecure)
-        if user_agent:
-            settings.user_agent = user_agent
+            start_urls=start, max_pages=pick("max_pages", max_pages), max_depth=pick("max_depth", max_depth),
+            max_time=pick("max_time", max_time), concurrency=pick("concurrency", concurrency) or default_concurrency(),
+            per_host=pick("per_host", per_host), delay=pick("delay", delay),
+            obey_robots=(not ignore_robots) if ctx.get_parameter_source("ignore_robots").name == "COMMANDLINE"
+            else c.get("obey_robots", True),
+            scope=pick("scope", scope), trailing_slash=pick("trailing_slash", trailing_slash),
+            use_sitemap=(not no_sitemap) if ctx.get_parameter_source("no_sitemap").name == "COMMANDLINE"
+            else c.get("use_sitemap", True),
+            page_timeout=pick("page_timeout", page_timeout),
+            checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
+            browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False))
+        ua = pick("user_agent", user_agent)
+        if ua:
+            settings.user_agent = ua
     try:
         checking.select(settings.checks, settings.skip_checks)
     except ValueError as exc:
         raise UsageError(f"--checks/--skip: {exc}") from None
-    secrets = Secrets(headers=_parse_headers(headers), cookies=_parse_cookies(cookies, settings.start_urls[0]))
+    gates = _gates(cfg, ctx, fail_on, min_scores, max_findings)
+    base_file = baseline_path or cfg.baseline.get("file")
+    ignore_host = baseline_ignore_host or cfg.baseline.get("ignore_host", False)
+    baseline = None
+    if base_file:
+        from . import baseline as baseline_mod
+
+        baseline = baseline_mod.load(base_file)
+    secrets = _secrets(cfg, headers, cookies, auth, settings.start_urls[0])
     settings.header_names = sorted(secrets.headers)
 
-    def page_done(art: PageArtifacts, done: int, queued: int) -> None:
-        if quiet:
-            return
-        state = f"failed: {art.error}" if art.error else f"{art.status_code}"
-        extra = f" ({len(art.links)} links, axe {art.timings.get('axe', 0):.1f}s)" if verbose and not art.error else ""
-        click.echo(f"[{done} done, {queued} queued] {state} {art.url}{extra}", err=True)
-
-    scanner = Scanner(settings, store, secrets, Progress(page_done=page_done))
+    reporter = make_reporter(quiet=quiet, verbose=verbose)
+    scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start))
     if resume_id:
         scanner.run_id = resume_id
         store.update_run(resume_id, status="running", finished=None)
@@ -162,37 +212,109 @@ def scan(urls: tuple[str, ...], max_pages: int, max_depth: int, max_time: float,
                    f"(max {settings.max_pages} pages, depth {settings.max_depth}, "
                    f"{settings.concurrency} in parallel)", err=True)
     try:
-        asyncio.run(scanner.run(resume=bool(resume_id)))
+        with reporter:
+            asyncio.run(scanner.run(resume=bool(resume_id)))
     except KeyboardInterrupt:
         store.update_run(scanner.run_id, status="incomplete", error="interrupted")
-        paths = _write_reports(store, scanner.run_id, formats, out_dir)
+        _, paths, _ = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
         _err(f"interrupted; partial report{'s' if len(paths) > 1 else ''} written "
              f"({', '.join(str(p) for p in paths.values())}); continue with --resume {scanner.run_id}")
         sys.exit(EXIT_INTERRUPTED)
-    paths = _write_reports(store, scanner.run_id, formats, out_dir)
-    _summary(store, scanner.run_id, paths)
-    from .report import build_result
-
-    result = build_result(store, scanner.run_id)
+    result, paths, verdict = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
+    _summary(result, paths)
     if result["summary"]["pages_audited"] == 0:
         first = next((p for p in result["pages"] if p["error"]), None)
         why = f"{first['url']}: {first['error']}" if first else "no page could be audited"
         _err(f"could not audit any page ({why})")
         sys.exit(EXIT_COULD_NOT_AUDIT)
-    sys.exit(EXIT_OK)
+    sys.exit(_verdict_exit(verdict))
 
 
-def _write_reports(store: Store, run_id: str, formats: list[str], out_dir: str) -> dict[str, Path]:
+def _csv_list(v: Any) -> list[str]:
+    if isinstance(v, list):
+        return [x.strip() for x in v if x.strip()]
+    return [x.strip() for x in str(v).split(",") if x.strip()]
+
+
+def _gates(cfg: Any, ctx: click.Context, fail_on: str | None, min_scores: tuple[str, ...],
+           max_findings: int | None) -> Any:
+    from .gates import Gates, parse_min_scores
+
+    g = cfg.gates
+    overall, per = parse_min_scores(min_scores, set(requirements.BY_ID))
+    fo = fail_on or g.get("fail_on")
+    return Gates(fail_on=Severity.parse(fo) if fo else None,
+                 min_score=overall if overall is not None else g.get("min_score"),
+                 min_scores={**g.get("min_scores", {}), **per},
+                 max_findings=max_findings if max_findings is not None else g.get("max_findings"))
+
+
+def _secrets(cfg: Any, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
+             start_url: str) -> Secrets:
+    from . import config as config_mod
+
+    hdrs = config_mod.env_values(cfg.header_env, "header", cfg.path)
+    hdrs.update(_parse_headers(headers))
+    cks = [{"name": k, "value": v, "url": start_url}
+           for k, v in config_mod.env_values(cfg.cookie_env, "cookie", cfg.path).items()]
+    cks += _parse_cookies(cookies, start_url)
+    if auth:
+        import base64
+
+        user, sep, pw = auth.partition(":")
+        if not sep or not user:
+            raise UsageError("--auth expects USER:PASSWORD (PASSWORD may be $ENV_VAR)")
+        if pw.startswith("$") and pw[1:].isidentifier():
+            if pw[1:] not in os.environ:
+                raise UsageError(f"--auth: environment variable {pw[1:]} is not set")
+            pw = os.environ[pw[1:]]
+        hdrs["Authorization"] = "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()
+    return Secrets(headers=hdrs, cookies=cks)
+
+
+def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str, Any] | None, ignore_host: bool,
+            formats: list[str], out_dir: str) -> tuple[dict[str, Any], dict[str, Path], list[Any]]:
+    """Build the result, apply config policy, baseline and gates, write every format."""
+    from . import baseline as baseline_mod
+    from . import config as config_mod
+    from .gates import evaluate
     from .report import build_result, write
 
-    return write(build_result(store, run_id), formats, out_dir)
+    result = build_result(store, run_id)
+    config_mod.apply_policy(result, cfg)
+    if baseline is not None:
+        baseline_mod.apply(result, baseline, ignore_host)
+    verdict = evaluate(result, gates) if gates.any() else []
+    if verdict:
+        result["gates"] = [g.to_dict() for g in verdict]
+    paths = write(result, formats, out_dir)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        from .report import md
+
+        try:
+            with open(summary_file, "a", encoding="utf-8") as fh:
+                fh.write(md.render(result))
+        except OSError as exc:
+            _err(f"could not write GITHUB_STEP_SUMMARY ({exc.strerror or exc}); continuing")
+    return result, paths, verdict
 
 
-def _summary(store: Store, run_id: str, paths: dict[str, Path]) -> None:
-    from .report import build_result
+def _verdict_exit(verdict: list[Any]) -> int:
+    failed = [g for g in verdict if not g.passed]
+    for g in verdict:
+        click.echo(f"gate {'FAILED' if not g.passed else 'passed'}: {g.gate}: {g.detail}")
+    if failed:
+        click.echo(f"result: FAILED ({len(failed)} of {len(verdict)} gates)")
+        return EXIT_GATE_FAILED
+    if verdict:
+        click.echo(f"result: passed ({len(verdict)} gates)")
+    return EXIT_OK
 
-    r = build_result(store, run_id)
+
+def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     s = r["summary"]
+    run_id = r["run"]["id"]
     overall = r["scores"]["overall"]
     skipped = ", ".join(f"{k} {v}" for k, v in r["skipped"].items() if v) or "none"
     click.echo(f"run {run_id}: {s['pages_audited']} pages audited, {s['pages_failed']} failed, "
@@ -200,36 +322,96 @@ def _summary(store: Store, run_id: str, paths: dict[str, Path]) -> None:
     if r["run"]["limits_hit"]:
         click.echo(f"limits reached: {', '.join(r['run']['limits_hit'])}")
     click.echo(f"overall score: {'n/a' if overall is None else f'{overall:.1f}'}; "
-               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('manual', 0)} to review")
+               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('manual', 0)} to review"
+               + (f", {len(r['ignored'])} ignored" if r.get("ignored") else ""))
+    if r.get("baseline"):
+        b = r["baseline"]
+        click.echo(f"baseline {b['file']}: {b['new']} new, {b['existing']} unchanged, {b['fixed']} fixed")
     for fmt, p in paths.items():
         click.echo(f"{fmt}: {p}")
 
 
-@cli.command()
+@cli.command(epilog=f"{GATE_HELP}\n\n{EXIT_CODES_HELP}")
 @click.argument("run_id", required=False)
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
 @click.option("--format", "fmt", default=DEFAULT_FORMATS, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
-def report(run_id: str | None, db: str, fmt: str, out_dir: str) -> None:
-    """Re-render a stored run (default: the latest) without auditing again."""
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False))
+@click.option("--fail-on", type=click.Choice([s.label for s in Severity]), default=None)
+@click.option("--min-score", "min_scores", multiple=True, metavar="N|REQ=N")
+@click.option("--max-findings", type=click.IntRange(0), default=None)
+@click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False))
+@click.option("--baseline-ignore-host", is_flag=True)
+@click.pass_context
+def report(ctx: click.Context, run_id: str | None, db: str, fmt: str, out_dir: str, config_path: str | None,
+           fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
+           baseline_ignore_host: bool) -> None:
+    """Re-render a stored run (default: the latest) without auditing again; gates apply too."""
+    from . import baseline as baseline_mod
+    from . import config as config_mod
+
     formats = _formats(fmt)
+    store = _open_store(db)
+    run_id = _run_id(store, run_id, db)
+    cfg = config_mod.load(config_path)
+    gates = _gates(cfg, ctx, fail_on, min_scores, max_findings)
+    base_file = baseline_path or cfg.baseline.get("file")
+    baseline = baseline_mod.load(base_file) if base_file else None
+    result, paths, verdict = _finish(store, run_id, cfg, gates, baseline,
+                                     baseline_ignore_host or cfg.baseline.get("ignore_host", False), formats, out_dir)
+    _summary(result, paths)
+    sys.exit(_verdict_exit(verdict))
+
+
+def _open_store(db: str) -> Store:
     if not Path(db).exists():
         raise UsageError(f"no store at {db}")
-    store = Store(db)
+    return Store(db)
+
+
+def _run_id(store: Store, run_id: str | None, db: str) -> str:
     run_id = run_id or store.latest_run()
     if not run_id or store.get_run(run_id) is None:
         raise UsageError(f"no run {run_id!r} in {db}" if run_id else f"no runs in {db}")
-    paths = _write_reports(store, run_id, formats, out_dir)
-    _summary(store, run_id, paths)
+    return run_id
+
+
+@cli.command("baseline")
+@click.argument("run_id", required=False)
+@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="idea-audit-baseline.json", show_default=True)
+def baseline_cmd(run_id: str | None, db: str, output: str) -> None:
+    """Write a baseline file from a stored run (default: the latest) for --baseline."""
+    import json as _json
+
+    from .baseline import make_baseline
+    from .report import build_result
+
+    store = _open_store(db)
+    run_id = _run_id(store, run_id, db)
+    data = make_baseline(build_result(store, run_id))
+    Path(output).write_text(_json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"baseline of run {run_id}: {len(data['findings'])} findings -> {output}")
+
+
+@cli.command("init")
+@click.option("--url", default="https://www.example.gov/", show_default=True, help="The site to audit.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init_cmd(url: str, directory: str, force: bool) -> None:
+    """Write a commented idea-audit.toml and a GitHub Actions workflow."""
+    from .initcmd import write_init
+    from .scan import validate_start_url
+
+    for path in write_init(Path(directory), validate_start_url(url), force=force):
+        click.echo(f"wrote {path}")
 
 
 @cli.command("runs")
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
 def runs_cmd(db: str) -> None:
     """List stored runs."""
-    if not Path(db).exists():
-        raise UsageError(f"no store at {db}")
-    for run in Store(db).list_runs():
+    for run in _open_store(db).list_runs():
         click.echo(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}")
 
 

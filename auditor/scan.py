@@ -68,6 +68,7 @@ class Progress:
     """Callbacks the CLI hooks into; the defaults do nothing."""
 
     page_done: Callable[[PageArtifacts, int, int], None] = lambda art, done, queued: None
+    page_start: Callable[[str], None] = lambda url: None
     message: Callable[[str], None] = lambda msg: None
 
 
@@ -341,6 +342,7 @@ class Scanner:
         from .gather import NonHTML
 
         host = await limiter.acquire(entry.url)
+        self.progress.page_start(entry.url)
         try:
             try:
                 art = await gatherer.visit(ctx, entry.url, entry.depth)

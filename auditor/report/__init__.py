@@ -31,6 +31,14 @@ def reporters() -> dict[str, ModuleType]:
     return dict(sorted(out.items()))
 
 
+def summarize_findings(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "findings": len(findings),
+        "by_status": dict(Counter(f["status"] for f in findings)),
+        "by_severity": {s: n for s in SEVERITY_ORDER if (n := sum(1 for f in findings if f["severity"] == s))},
+    }
+
+
 def build_result(store: Store, run_id: str) -> dict[str, Any]:
     """The whole run as plain data, in the documented JSON contract's shape."""
     run = store.get_run(run_id)
@@ -66,9 +74,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "pages_audited": sum(1 for p in pages if not p["error"]),
             "pages_failed": sum(1 for p in pages if p["error"]),
             "pages_skipped": sum(skipped.values()),
-            "findings": len(findings),
-            "by_status": dict(Counter(f["status"] for f in findings)),
-            "by_severity": {s: n for s in SEVERITY_ORDER if (n := sum(1 for f in findings if f["severity"] == s))},
+            **summarize_findings(findings),
         },
         "pages": [{"url": p["url"], "final_url": p["final_url"], "status_code": p["status_code"],
                    "error": p["error"], "depth": p["depth"], "title": p["title"]} for p in pages],

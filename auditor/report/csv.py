@@ -1,0 +1,30 @@
+"""CSV: one row per finding (spreadsheet-safe: no cell can start a formula)."""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+from typing import Any
+
+from .safe import csv_cell
+
+NAME = "csv"
+EXTENSION = "csv"
+
+COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url", "selector", "snippet", "message",
+           "fix_hint", "help_url", "fingerprint", "baseline_state")
+
+
+def render(result: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    w = _csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for f in result["findings"]:
+        row = []
+        for c in COLUMNS:
+            v = f.get(c, "")
+            if isinstance(v, list):
+                v = " ".join(v)
+            row.append(csv_cell("" if v is None else str(v)))
+        w.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,72 @@
+"""A short Markdown summary for $GITHUB_STEP_SUMMARY and pull-request comments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import scoring
+
+NAME = "md"
+EXTENSION = "md"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+TOP = 10
+
+
+def esc(text: Any) -> str:
+    """Page-supplied text as inert Markdown: no markup, no HTML, one line."""
+    s = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", s)[:300]
+
+
+def _score(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0f}"
+
+
+def render(result: dict[str, Any]) -> str:
+    run, summ, scores = result["run"], result["summary"], result["scores"]
+    letter, words = scoring.band(scores["overall"])
+    site = run["seeds"][0] if run["seeds"] else ""
+    lines = [f"## idea-auditor: {esc(site)}", ""]
+    gates = result.get("gates")
+    if gates:
+        failed = [g for g in gates if not g["passed"]]
+        lines.append(f"**Gates: {'FAILED' if failed else 'passed'}**" +
+                     (" — " + "; ".join(f"`{g['gate']}`: {esc(g['detail'])}" for g in failed) if failed else ""))
+        lines.append("")
+    lines.append(f"Overall score **{_score(scores['overall'])}** ({letter}, {words}) · "
+                 f"{summ['pages_audited']} pages audited, {summ['pages_failed']} failed, "
+                 f"{summ['pages_skipped']} URLs skipped · run `{run['id']}`")
+    base = result.get("baseline")
+    if base:
+        lines.append("")
+        lines.append(f"Against the baseline: **{base['new']} new**, {base['existing']} unchanged, "
+                     f"**{base['fixed']} fixed**.")
+    if result.get("ignored"):
+        lines.append(f"{len(result['ignored'])} findings ignored by configured rules.")
+    lines += ["", "| Requirement | Score | Pass | Fail | Review |", "|---|---:|---:|---:|---:|"]
+    details = scores.get("details", {})
+    for req in result["requirements"]:
+        d = details.get(req["id"], {"score": None, "counts": {}})
+        c = d["counts"]
+        lines.append(f"| {esc(req['short'])} ({req['id']}) | {_score(d['score']) if d['score'] is not None else 'manual'}"
+                     f" | {c.get('pass', 0)} | {c.get('fail', 0)} | {c.get('manual', 0)} |")
+    actionable = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
+    if base:
+        actionable = [f for f in actionable if f.get("baseline_state") == "new"]
+    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+    actionable.sort(key=lambda f: -rank.get(f["severity"], 0))
+    lines += ["", f"### Top {'new ' if base else ''}findings", ""]
+    if not actionable:
+        lines.append("None.")
+    for f in actionable[:TOP]:
+        where = f" — `{f['selector'].replace('`', '')[:120]}`" if f.get("selector") else ""
+        lines.append(f"- **{f['severity']}** `{f['check_id']}` on {esc(f['page_url'])}: {esc(f['message'])}{where}")
+    if len(actionable) > TOP:
+        lines.append(f"- …and {len(actionable) - TOP} more (see the HTML scorecard or SARIF).")
+    if base and base["fixed_findings"]:
+        lines += ["", "### Fixed since the baseline", ""]
+        for f in base["fixed_findings"][:TOP]:
+            lines.append(f"- `{f['check_id']}` on {esc(f.get('page_url', ''))}: {esc(f.get('message', ''))}")
+    return "\n".join(lines) + "\n"
