@@ -13,8 +13,15 @@ import click
 
 from . import __version__, checking, requirements
 from .browser import browser_version, find_browser
-from .errors import (EXIT_CODES_HELP, EXIT_COULD_NOT_AUDIT, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, AuditError,
-                     UsageError)
+from .errors import (
+    EXIT_CODES_HELP,
+    EXIT_COULD_NOT_AUDIT,
+    EXIT_GATE_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    AuditError,
+    UsageError,
+)
 from .model import Severity
 from .settings import Secrets, Settings, default_concurrency
 from .store import DEFAULT_DB, Store
@@ -147,7 +154,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         """The CLI value if given on the command line, else the config file's, else the default."""
         src = ctx.get_parameter_source(name)
         key = key or name
-        if src is not None and src.name in ("COMMANDLINE", "ENVIRONMENT") or key not in c:
+        if (src is not None and src.name in ("COMMANDLINE", "ENVIRONMENT")) or key not in c:
             return value
         return c[key]
 

@@ -57,7 +57,7 @@ def render(result: dict[str, Any]) -> str:
             "ruleId": f["check_id"], "ruleIndex": index[f["check_id"]],
             "kind": "review" if review else "fail",
             "level": "none" if review else LEVEL.get(f["severity"], "warning"),
-            "message": {"text": (f"Needs review: " if review and not f["message"].startswith("Needs review")
+            "message": {"text": ("Needs review: " if review and not f["message"].startswith("Needs review")
                                  else "") + (f["message"] or f["check_id"])},
             "locations": [{
                 "physicalLocation": {"artifactLocation": {"uri": f["page_url"] or result["run"]["seeds"][0]}},
