@@ -76,7 +76,7 @@ MEASURE_JS = """
     }
   }
   const body = document.body ? parseFloat(getComputedStyle(document.body).fontSize) : null;
-  const para = document.querySelector('main p, article p, p');
+  const para = document.querySelector('main p') || document.querySelector('article p') || document.querySelector('p');
   const paraSize = para ? parseFloat(getComputedStyle(para).fontSize) : null;
   return {width: vw, scroll_width: scrollW, overflow: scrollW > vw + 1, overflowing: wide,
           small_targets: targets, targets_checked: rects.length,
