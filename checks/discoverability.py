@@ -26,7 +26,7 @@ REQ = ["m2322-discoverable"]
 W = SEVERITY_WEIGHT
 MIN_TITLE = 20
 MIN_DESCRIPTION = 50
-NEAR_DUPLICATE_BITS = 3  # simhash distance at or below which two pages count as near-duplicates
+NEAR_DUPLICATE_BITS = 6  # simhash distance at or below which two pages count as near-duplicates (of 64 bits)
 MODIFIED_META = ("article:modified_time", "dcterms.modified", "dc.date.modified", "last-modified",
                  "og:updated_time", "dcterms.date", "date")
 UPDATED_TEXT = re.compile(r"(last (updated|reviewed|modified)|page updated|updated on|[uú]ltima actualizaci[oó]n)"

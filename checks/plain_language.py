@@ -18,6 +18,22 @@ import re
 from importlib import resources
 
 import textstat
+from textstat.backend.counts import _count_syllables
+
+
+def _never_download() -> None:
+    """textstat counts English syllables with NLTK's cmudict and *downloads* it when it is
+    missing. Checks do no network I/O, so without a local cmudict textstat falls back to
+    its bundled pyphen hyphenation dictionaries (its own fallback for unknown words)."""
+    try:
+        import nltk
+
+        nltk.data.find("corpora/cmudict")
+    except (LookupError, ImportError):
+        _count_syllables.get_cmudict = lambda lang: None  # type: ignore[attr-defined]
+
+
+_never_download()
 
 from auditor.checking import check
 from auditor.model import Outcome, PageArtifacts, Severity, Status
