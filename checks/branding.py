@@ -85,9 +85,13 @@ def banner(page: PageArtifacts) -> Outcome:
     if not banner_at_top(doc, el):
         problems.append("banner is not the first thing on the page")
     if problems:
-        return Outcome(Status.FAIL, findings=[banner.finding(url, "; ".join(problems).capitalize(),
+        return Outcome(Status.FAIL, findings=[banner.finding(url, _sentence("; ".join(problems)),
                                                              snippet=snippet(el), selector=".usa-banner")])
     return Outcome(Status.PASS)
+
+
+def _sentence(s: str) -> str:
+    return s[:1].upper() + s[1:]
 
 
 def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
@@ -155,7 +159,8 @@ def region_fingerprint(doc, xpath: str) -> str | None:
 @summarizer("brand")
 def summarize_brand(page: PageArtifacts) -> dict[str, Any]:
     doc = parse(page.html)
-    return {"header": region_fingerprint(doc, "//body//header[not(ancestor::main)]|//*[@role='banner']"),
+    return {"header": region_fingerprint(doc, "//body//header[not(ancestor::main) and not(ancestor::*[contains(@class, "
+                                            "'usa-banner')])]|//*[@role='banner']"),
             "footer": region_fingerprint(doc, "//body//footer[not(ancestor::main)]|//*[@role='contentinfo']"),
             "uswds": uswds_signals(page)}
 
