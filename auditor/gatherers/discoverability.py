@@ -27,7 +27,7 @@ def _same_host(url: str, start: str) -> bool:
 async def _status(client: httpx.AsyncClient, url: str) -> int | str:
     try:
         resp = await client.head(url)
-        if resp.status_code in (405, 501):
+        if resp.status_code >= 400:  # many servers mishandle HEAD: confirm errors with GET
             resp = await client.get(url)
         return resp.status_code
     except (httpx.HTTPError, OSError) as exc:
