@@ -46,6 +46,11 @@ COLLECT_JS = """
   const regionOf = (el) => {
     const r = el.closest('header,nav,main,footer,aside,[role=banner],[role=navigation],[role=main],[role=contentinfo]');
     if (!r) return 'other';
+    // a nav inside the footer (the USWDS identifier's "Important links") is footer
+    if (r.matches('nav,aside,[role=navigation]') && r.parentElement) {
+      const outer = r.parentElement.closest('header,footer,[role=banner],[role=contentinfo]');
+      if (outer) return outer.matches('footer,[role=contentinfo]') ? 'footer' : 'header';
+    }
     const role = r.getAttribute('role');
     if (role) return {banner: 'header', navigation: 'nav', main: 'main', contentinfo: 'footer'}[role] || 'other';
     return r.tagName.toLowerCase();

@@ -1,0 +1,58 @@
+"""Site facts for discoverability (M-23-22) and required links, after the crawl:
+
+* a soft-404 probe: a random nonsense path on the audited host must not answer 200;
+* the status of in-scope link targets that were not crawled (limits, robots, documents),
+  so broken links and required-link destinations can be judged. Bounded in count; only
+  the audited host is contacted (off-site targets are listed as not verified).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import httpx
+
+from . import SiteGatherContext, site_gatherer
+
+MAX_LINK_PROBES = 150
+
+
+def _same_host(url: str, start: str) -> bool:
+    a, b = urlsplit(url), urlsplit(start)
+    return a.scheme in ("http", "https") and (a.hostname, a.port) == (b.hostname, b.port)
+
+
+async def _status(client: httpx.AsyncClient, url: str) -> int | str:
+    try:
+        resp = await client.head(url)
+        if resp.status_code >= 400:  # many servers mishandle HEAD: confirm errors with GET
+            resp = await client.get(url)
+        return resp.status_code
+    except (httpx.HTTPError, OSError) as exc:
+        return f"{type(exc).__name__}"
+
+
+@site_gatherer("discoverability", phase="after", timeout=120.0)
+async def gather_discoverability(ctx: SiteGatherContext) -> dict[str, Any]:
+    start = ctx.start_url
+    p = urlsplit(start)
+    root = f"{p.scheme}://{p.netloc}"
+    nonsense = f"{root}/idea-audit-soft404-{secrets.token_hex(6)}"
+    soft404: dict[str, Any] = {"url": nonsense}
+    try:
+        resp = await ctx.client.get(nonsense)
+        soft404.update(status=resp.status_code, final_url=str(resp.url))
+    except (httpx.HTTPError, OSError) as exc:
+        soft404["error"] = type(exc).__name__
+    crawled = {row.get("url") for row in ctx.pages} | {row.get("final_url") for row in ctx.pages}
+    targets: list[str] = []
+    for row in ctx.pages:
+        links = ((row.get("summary") or {}).get("links") or {})
+        for lk in links.get("links", []) if isinstance(links, dict) else []:
+            href = urldefrag(lk.get("href", ""))[0]
+            if href and _same_host(href, start) and href not in crawled and href not in targets:
+                targets.append(href)
+    statuses = {u: await _status(ctx.client, u) for u in targets[:MAX_LINK_PROBES]}
+    return {"soft404": soft404, "link_status": statuses, "unprobed": max(0, len(targets) - MAX_LINK_PROBES)}

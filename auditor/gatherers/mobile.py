@@ -1,0 +1,98 @@
+"""Mobile measurements in the same browser visit (IDEA 3(a)(8)).
+
+After axe-core, the page is resized to phone widths (375x667, then 320x640), measured
+(horizontal overflow, tap targets, body text size), and restored to 1280x900.
+
+Why the same visit: one navigation per page keeps the crawl polite and fast. Playwright
+cannot change device scale factor, touch support or the user agent of an open page, so
+this emulates the *layout width* only: CSS media queries and viewport-relative layout
+respond as on a phone, but UA-sniffing servers and ``(pointer: coarse)`` styles do not.
+That is documented in docs/checks.md; sites that serve different HTML to mobile UAs need a
+separate mobile-UA scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import page_action
+
+#: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
+PHONE_VIEWPORTS = ((375, 667), (320, 640))
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+MAX_TARGETS = 40
+
+MEASURE_JS = """
+(maxTargets) => {
+  const doc = document.documentElement;
+  const vw = window.innerWidth;
+  const scrollW = Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0);
+  // the elements sticking out past the right edge (the cause of overflow)
+  const wide = [];
+  if (scrollW > vw + 1) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > vw + 1 && r.width > 0 && wide.length < 10) {
+        const cs = getComputedStyle(el);
+        if (cs.position === 'fixed') continue;
+        wide.push({tag: el.tagName.toLowerCase(), id: el.id || '', cls: (el.className && el.className.baseVal === undefined) ? String(el.className).slice(0, 60) : '',
+                   width: Math.round(r.width), right: Math.round(r.right), html: el.outerHTML.slice(0, 200)});
+      }
+    }
+  }
+  const sel = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) return s + '#' + el.id;
+    if (el.classList.length) s += '.' + Array.from(el.classList).slice(0, 2).join('.');
+    const p = el.parentElement;
+    return p && p !== document.body ? (p.tagName.toLowerCase() + (p.id ? '#' + p.id : '') + ' > ' + s) : s;
+  };
+  const targets = [];
+  const rects = [];
+  const interactive = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=link], [onclick]');
+  for (const el of interactive) {
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden' || cs.display === 'none') continue;
+    // inline links inside a sentence are exempt (WCAG 2.5.8 "inline" exception)
+    const inline = el.tagName === 'A' && cs.display === 'inline' && el.parentElement &&
+      /\\S/.test(Array.from(el.parentElement.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(''));
+    rects.push({el, r, inline});
+  }
+  for (const {el, r, inline} of rects) {
+    if (inline || (r.width >= 24 && r.height >= 24)) continue;
+    // spacing exception: a 24px circle centred on the target does not intersect another target
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    let crowded = false;
+    for (const o of rects) {
+      if (o.el === el) continue;
+      const nx = Math.max(o.r.left, Math.min(cx, o.r.right)), ny = Math.max(o.r.top, Math.min(cy, o.r.bottom));
+      if (Math.hypot(cx - nx, cy - ny) < 12) { crowded = true; break; }
+    }
+    if (crowded && targets.length < maxTargets) {
+      targets.push({selector: sel(el), width: Math.round(r.width), height: Math.round(r.height),
+                    text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
+                    html: el.outerHTML.slice(0, 200)});
+    }
+  }
+  const body = document.body ? parseFloat(getComputedStyle(document.body).fontSize) : null;
+  const para = document.querySelector('main p') || document.querySelector('article p') || document.querySelector('p');
+  const paraSize = para ? parseFloat(getComputedStyle(para).fontSize) : null;
+  return {width: vw, scroll_width: scrollW, overflow: scrollW > vw + 1, overflowing: wide,
+          small_targets: targets, targets_checked: rects.length,
+          body_font_px: body, paragraph_font_px: paraSize};
+}
+"""
+
+
+@page_action("mobile", order=50, timeout=20.0)
+async def measure_mobile(page: Any, art: Any, settings: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"emulation": "width-only (same visit)", "viewports": {}}
+    try:
+        for width, height in PHONE_VIEWPORTS:
+            await page.set_viewport_size({"width": width, "height": height})
+            await page.wait_for_timeout(100)  # let layout and media queries settle
+            out["viewports"][str(width)] = await page.evaluate(MEASURE_JS, MAX_TARGETS)
+    finally:
+        await page.set_viewport_size(DESKTOP_VIEWPORT)
+    return out

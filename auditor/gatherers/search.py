@@ -1,0 +1,72 @@
+"""Submit a test query to the site search, on the start page only (IDEA 3(a)(4)).
+
+Runs last in the start page's visit. It reads the search form (GET forms only: a POST
+would change server state), builds the query URL, and opens it in a new tab of the same
+context, only when the form's action is on the audited host: Search.gov
+(search.usa.gov) and other off-site search engines are recorded, never contacted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from . import page_action
+
+TEST_QUERY = "contact"
+
+FORM_JS = """
+() => {
+  const forms = Array.from(document.querySelectorAll('form'));
+  const isSearch = (f) => f.getAttribute('role') === 'search' || f.closest('[role=search]') ||
+    f.classList.contains('usa-search') || f.querySelector('input[type=search]') ||
+    /search/i.test(f.getAttribute('action') || '') || f.querySelector('input[name=affiliate]');
+  const f = forms.find(isSearch);
+  if (!f) return null;
+  const input = f.querySelector('input[type=search]') || f.querySelector('input[type=text]') ||
+                f.querySelector('input:not([type]), input[name=query], input[name=q]');
+  const hidden = {};
+  for (const h of f.querySelectorAll('input[type=hidden]')) if (h.name) hidden[h.name] = h.value;
+  return {action: f.action, method: (f.getAttribute('method') || 'get').toLowerCase(),
+          input: input ? input.name : null, hidden};
+}
+"""
+
+
+def _is_start(art: Any, settings: Any) -> bool:
+    starts = [u.rstrip("/") for u in (getattr(settings, "start_urls", None) or [])]
+    return art.url.rstrip("/") in starts or (art.final_url or "").rstrip("/") in starts
+
+
+@page_action("search_submit", order=900, timeout=25.0)
+async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
+    if not _is_start(art, settings):
+        return None
+    form = await page.evaluate(FORM_JS)
+    if not form:
+        return {"form": None}
+    out: dict[str, Any] = {"form": form, "query": TEST_QUERY}
+    action = form.get("action") or art.final_url or art.url
+    here, there = urlsplit(art.final_url or art.url), urlsplit(action)
+    if (there.hostname, there.port) != (here.hostname, here.port):
+        out["skipped"] = f"search form submits to another host ({there.hostname}); not contacted"
+        return out
+    if form.get("method") != "get" or not form.get("input"):
+        out["skipped"] = "search form is not a GET form with a named input"
+        return out
+    params = {**form.get("hidden", {}), form["input"]: TEST_QUERY}
+    target = urlunsplit((there.scheme, there.netloc, there.path, urlencode(params), ""))
+    out["url"] = target
+    tab = await page.context.new_page()
+    try:
+        resp = await tab.goto(target, wait_until="domcontentloaded", timeout=15_000)
+        out["status"] = resp.status if resp else None
+        out["final_url"] = tab.url
+        out["title"] = await tab.title()
+        text = await tab.evaluate("() => document.body ? document.body.innerText.slice(0, 2000) : ''")
+        out["mentions_query"] = TEST_QUERY.lower() in text.lower()
+    except Exception as exc:
+        out["error"] = str(exc).splitlines()[0][:200]
+    finally:
+        await tab.close()
+    return out

@@ -1,0 +1,64 @@
+"""Main-content extraction shared by plain language and near-duplicate detection."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ._html import fold, parse
+
+BOILERPLATE = ("nav", "header", "footer", "aside", "script", "style", "noscript", "template", "form")
+BOILERPLATE_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
+
+
+def main_text(html: str) -> str:
+    """Visible text of <main>/<article>/[role=main] (else <body>), without nav/header/footer."""
+    doc = parse(html)
+    roots = doc.xpath("//main|//*[@role='main']") or doc.xpath("//article") or doc.xpath("//body")
+    if not roots:
+        return ""
+    from copy import deepcopy
+
+    root = deepcopy(roots[0])
+    for el in list(root.iter()):
+        if el.getparent() is None or not isinstance(el.tag, str):
+            continue
+        if el.tag in BOILERPLATE or (el.get("role") or "") in BOILERPLATE_ROLES or \
+                "usa-banner" in (el.get("class") or "") or el.get("hidden") is not None:
+            el.drop_tree()
+    # block elements end sentences even without punctuation (headings, list items)
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"):
+        el.tail = (el.tail or "")
+        if el.text_content().strip() and not re.search(r"[.!?:]\s*$", el.text_content()):
+            el.append(_mark())
+    return fold(" ".join(t for t in root.itertext()))
+
+
+def _mark():
+    import lxml.html
+
+    el = lxml.html.Element("span")
+    el.text = ". "
+    return el
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def simhash(text: str, k: int = 5) -> str | None:
+    """64-bit simhash of k-word shingles (hex); None when the text is too short to compare."""
+    w = [x.lower() for x in words(text)]
+    if len(w) < 40:
+        return None
+    v = [0] * 64
+    for i in range(len(w) - k + 1):
+        h = int.from_bytes(hashlib.blake2b(" ".join(w[i:i + k]).encode(), digest_size=8).digest(), "big")
+        for b in range(64):
+            v[b] += 1 if h >> b & 1 else -1
+    return f"{sum(1 << b for b in range(64) if v[b] > 0):016x}"
+
+
+def hamming(a: str, b: str) -> int:
+    return bin(int(a, 16) ^ int(b, 16)).count("1")

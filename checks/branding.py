@@ -1,0 +1,187 @@
+"""Branding / USWDS (IDEA 3(a)(2), M-23-22 III.A): official-site banner at the top of the
+page, USWDS use and version, the USWDS identifier, and a consistent header and footer.
+
+USWDS detection adds up independent signals into a confidence between 0 and 1:
+a uswds CSS or JS asset (0.4), a version string in an asset URL or inline (0.2),
+``usa-`` component classes (0.1 for 3+, 0.3 for 10+), Public Sans (0.1). USWDS counts
+as present at confidence >= 0.5, so class names alone (which any site can copy) are never
+enough; the version is reported only when an asset or comment names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Any
+
+from auditor.checking import SiteContext, check, summarizer
+from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
+from auditor.scoring import SEVERITY_WEIGHT
+
+from ._html import fold, page_url, parse, snippet, text_of
+
+REQ = ["idea-3a2", "m2322-uswds"]
+W = SEVERITY_WEIGHT
+OFFICIAL = re.compile(r"an official website of the united states government|"
+                      r"un sitio oficial del gobierno de (los )?estados unidos", re.I)
+HOW_YOU_KNOW = re.compile(r"here[’']s how you know|as[ií] es como usted puede verificarlo|"
+                          r"as[ií] es como lo puede saber", re.I)
+USWDS_ASSET = re.compile(r"uswds[^\"'\s]*\.(css|js)", re.I)
+USWDS_VERSION = re.compile(r"uswds[@/ -]v?(\d+\.\d+\.\d+)|uswds[^\"'\s]*?[?&]v=(\d+\.\d+\.\d+)|"
+                           r"uswds-(\d+\.\d+\.\d+)|uswds v(\d+\.\d+\.\d+)", re.I)
+PUBLIC_SANS = re.compile(r"public[ -_]?sans", re.I)
+USWDS_PRESENT = 0.5
+
+
+def find_banner(doc):
+    """The official-site banner element (USWDS v1 ``usa-banner``, v2/v3 ``usa-banner``, or text)."""
+    for el in doc.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' usa-banner ')]"):
+        return el
+    for el in doc.xpath("//body//*[self::section or self::div or self::aside or self::header]"):
+        own = text_of(el)
+        if OFFICIAL.search(own) and len(own) < 600:
+            # the innermost block carrying the sentence
+            inner = [c for c in el.iter() if c is not el and isinstance(c.tag, str)
+                     and c.tag in ("section", "div", "aside", "header") and OFFICIAL.search(text_of(c))]
+            return inner[-1] if inner else el
+    return None
+
+
+def banner_at_top(doc, banner) -> bool:
+    """Nothing but skip links comes before the banner in the body."""
+    body = doc.find(".//body")
+    if body is None:
+        return False
+    for el in body.iter():
+        if el is banner:
+            return True
+        if not isinstance(el.tag, str) or el is body:
+            continue
+        if el.tag in ("main", "h1", "nav", "p", "img", "form") or (
+                el.tag == "header" and banner not in el.iter()):
+            return False
+    return False
+
+
+@check(id="brand-banner", family="branding", title="Official-site banner at the top of the page",
+       failure_title="Official-site banner is missing or not at the top",
+       description="Put the USWDS banner (\"An official website of the United States government\" with "
+                   "\"Here's how you know\") first on every page.",
+       help_url="https://designsystem.digital.gov/components/banner/", requirements=REQ,
+       severity=Severity.HIGH, artifacts=("html",), weight=W[Severity.HIGH])
+def banner(page: PageArtifacts) -> Outcome:
+    doc = parse(page.html)
+    url = page_url(page)
+    el = find_banner(doc)
+    if el is None:
+        return Outcome(Status.FAIL, findings=[banner.finding(url, "No official-site banner", selector="body")])
+    text = text_of(el)
+    problems = []
+    if not OFFICIAL.search(text):
+        problems.append("banner lacks 'An official website of the United States government'")
+    if not HOW_YOU_KNOW.search(text):
+        problems.append("banner lacks 'Here's how you know'")
+    if not banner_at_top(doc, el):
+        problems.append("banner is not the first thing on the page")
+    if problems:
+        return Outcome(Status.FAIL, findings=[banner.finding(url, _sentence("; ".join(problems)),
+                                                             snippet=snippet(el), selector=".usa-banner")])
+    return Outcome(Status.PASS)
+
+
+def _sentence(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
+    html = page.html or ""
+    assets = [r for r in page.requests if USWDS_ASSET.search(r)] or USWDS_ASSET.findall(html) and ["markup"]
+    versions = set()
+    for src in list(page.requests) + [html[:200_000]]:
+        for m in USWDS_VERSION.finditer(src):
+            versions.add(next(g for g in m.groups() if g))
+    classes = len(set(re.findall(r"\busa-[a-z0-9_-]+", html)))
+    public_sans = bool(PUBLIC_SANS.search(html) or any(PUBLIC_SANS.search(r) for r in page.requests))
+    conf = (0.4 if assets else 0) + (0.2 if versions else 0) + (0.3 if classes >= 10 else 0.1 if classes >= 3 else 0) \
+        + (0.1 if public_sans else 0)
+    return {"confidence": round(min(conf, 1.0), 2), "versions": sorted(versions), "asset": bool(assets),
+            "usa_classes": classes, "public_sans": public_sans}
+
+
+@check(id="brand-uswds", family="branding", title="Page uses the U.S. Web Design System",
+       failure_title="No sign of the U.S. Web Design System",
+       description="Build on USWDS (its CSS/JS, components and Public Sans). Detection confidence: asset 0.4, "
+                   "version 0.2, usa- classes up to 0.3, Public Sans 0.1; present at >= 0.5.",
+       help_url="https://designsystem.digital.gov/", requirements=REQ, severity=Severity.MEDIUM,
+       artifacts=("html",), weight=W[Severity.MEDIUM])
+def uswds(page: PageArtifacts) -> Outcome:
+    s = uswds_signals(page)
+    detail = (f"confidence {s['confidence']}; version {', '.join(s['versions']) or 'unknown'}; "
+              f"{s['usa_classes']} usa- classes; Public Sans {'yes' if s['public_sans'] else 'no'}")
+    if s["confidence"] >= USWDS_PRESENT:
+        return Outcome(Status.PASS, detail=detail)
+    return Outcome(Status.FAIL, detail=detail, findings=[uswds.finding(page_url(page), f"USWDS not detected ({detail})")])
+
+
+@check(id="brand-identifier", family="branding", title="USWDS identifier in the footer",
+       failure_title="No USWDS identifier",
+       description="Add the USWDS identifier (agency name, 'An official website of ...', required links) at the "
+                   "bottom of every page.",
+       help_url="https://designsystem.digital.gov/components/identifier/", requirements=REQ,
+       severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
+def identifier(page: PageArtifacts) -> Outcome:
+    doc = parse(page.html)
+    if doc.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' usa-identifier ')]"):
+        return Outcome(Status.PASS)
+    for f in doc.xpath("//footer|//*[@role='contentinfo']"):
+        if OFFICIAL.search(text_of(f)) or re.search(r"an official website of the", text_of(f), re.I):
+            return Outcome(Status.PASS, detail="identifier text in the footer (no usa-identifier markup)")
+    return Outcome(Status.FAIL, findings=[identifier.finding(page_url(page), "No USWDS identifier (usa-identifier) "
+                                                             "or agency identifier text in the footer")])
+
+
+def region_fingerprint(doc, xpath: str) -> str | None:
+    """Hash of a region's structure and link texts (not hrefs or 'current' marks)."""
+    els = doc.xpath(xpath)
+    if not els:
+        return None
+    el = els[0]
+    parts = []
+    for e in el.iter():
+        if isinstance(e.tag, str):
+            parts.append(e.tag)
+            if e.tag in ("a", "button"):
+                parts.append(fold(e.text_content()).lower())
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+@summarizer("brand")
+def summarize_brand(page: PageArtifacts) -> dict[str, Any]:
+    doc = parse(page.html)
+    return {"header": region_fingerprint(doc, "//body//header[not(ancestor::main) and not(ancestor::*[contains(@class, "
+                                            "'usa-banner')])]|//*[@role='banner']"),
+            "footer": region_fingerprint(doc, "//body//footer[not(ancestor::main)]|//*[@role='contentinfo']"),
+            "uswds": uswds_signals(page)}
+
+
+@check(id="brand-consistent", family="branding", title="Header and footer are the same on every page",
+       failure_title="Header or footer differs between pages",
+       description="Use one site header and footer everywhere so people always know where they are (IDEA 3(a)(2)).",
+       help_url="https://designsystem.digital.gov/components/header/", requirements=REQ,
+       severity=Severity.MEDIUM, scope="site", weight=W[Severity.MEDIUM])
+def consistent(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
+    rows = [(p.get("final_url") or p["url"], (p.get("summary") or {}).get("brand") or {})
+            for p in ctx.pages if not p.get("error") and (p.get("status_code") or 0) < 400]
+    if len(rows) < 2:
+        return Outcome(Status.NOT_APPLICABLE, detail="fewer than two pages")
+    findings = []
+    for region in ("header", "footer"):
+        common = Counter(b.get(region) for _, b in rows).most_common(1)[0][0]
+        for url, b in rows:
+            if b.get(region) != common:
+                what = f"has no {region}" if b.get(region) is None else f"has a different {region}"
+                if common is None:
+                    continue
+                findings.append(consistent.finding(url, f"Page {what} from most pages", selector=region))
+    return Outcome(Status.FAIL, findings=findings) if findings else Outcome(Status.PASS)

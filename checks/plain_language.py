@@ -1,0 +1,168 @@
+"""Plain language (OMB M-23-22 III.B): readability of the main content, long sentences,
+passive voice and words from the federal plain-language list, with the worst passages
+quoted.
+
+Readability uses textstat: Flesch-Kincaid grade (the headline) plus Gunning fog and
+Flesch reading ease in the detail. The target grade defaults to 8 and can be changed with
+the ``IDEA_AUDIT_TARGET_GRADE`` environment variable (checks are pure functions of the
+page, so the target is module configuration, read once). Pages with fewer than
+``MIN_WORDS`` words of main content are not-applicable: a form or an index page is not
+prose.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from importlib import resources
+
+import textstat
+from textstat.backend.counts import _count_syllables
+
+
+def _never_download() -> None:
+    """textstat counts English syllables with NLTK's cmudict and *downloads* it when it is
+    missing. Checks do no network I/O, so without a local cmudict textstat falls back to
+    its bundled pyphen hyphenation dictionaries (its own fallback for unknown words)."""
+    try:
+        import nltk
+
+        nltk.data.find("corpora/cmudict")
+    except (LookupError, ImportError):
+        _count_syllables.get_cmudict = lambda lang: None  # type: ignore[attr-defined]
+
+
+_never_download()
+
+from auditor.checking import check
+from auditor.model import Outcome, PageArtifacts, Severity, Status
+from auditor.scoring import SEVERITY_WEIGHT
+
+from ._content import main_text, words
+from ._html import page_url
+
+REQ = ["m2322-plain-language"]
+W = SEVERITY_WEIGHT
+TARGET_GRADE = float(os.environ.get("IDEA_AUDIT_TARGET_GRADE", "8") or 8)
+MIN_WORDS = 100
+LONG_SENTENCE = 25
+LONG_SHARE_FAIL = 0.2  # more than this share of long sentences fails
+PASSIVE_SHARE_WARN = 0.1  # plainlanguage.gov: use active voice; a few passives are fine
+QUOTES = 3
+
+_WORDS = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text("utf-8"))["words"]
+_WORD_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+_IRREGULAR = ("known|given|taken|made|done|seen|written|sent|held|paid|told|found|built|kept|left|"
+              "brought|bought|shown|chosen|driven|drawn|begun|broken|forgotten|hidden|spoken|"
+              "stolen|thrown|worn|set|put|cut|read|met|sold|led|won|understood|meant|run")
+PASSIVE = re.compile(r"\b(am|is|are|was|were|be|been|being)\s+(\w+ly\s+)?(\w+ed|" + _IRREGULAR + r")\b", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if len(words(s)) >= 3]
+
+
+def _prose(page: PageArtifacts) -> tuple[str, Outcome | None]:
+    text = main_text(page.html)
+    n = len(words(text))
+    if n < MIN_WORDS:
+        return text, Outcome(Status.NOT_APPLICABLE, detail=f"{n} words of main content (< {MIN_WORDS})")
+    return text, None
+
+
+def _quote(s: str, limit: int = 300) -> str:
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+@check(id="plain-readability", family="plain-language", title="Main content reads at the target grade level",
+       failure_title="Main content is harder to read than the target grade",
+       description="Aim for a U.S. grade 8 reading level (Flesch-Kincaid): short sentences, common words, "
+                   "active voice. See plainlanguage.gov.",
+       help_url="https://www.plainlanguage.gov/guidelines/", requirements=REQ, severity=Severity.MEDIUM,
+       artifacts=("html",), weight=W[Severity.MEDIUM])
+def readability(page: PageArtifacts) -> Outcome:
+    text, na = _prose(page)
+    if na:
+        return na
+    grade = textstat.flesch_kincaid_grade(text)
+    fog = textstat.gunning_fog(text)
+    ease = textstat.flesch_reading_ease(text)
+    detail = f"Flesch-Kincaid grade {grade:.1f}, Gunning fog {fog:.1f}, reading ease {ease:.0f} (target grade {TARGET_GRADE:g})"
+    if grade <= TARGET_GRADE:
+        return Outcome(Status.PASS, detail=detail)
+    hardest = sorted(sentences(text), key=lambda s: textstat.flesch_kincaid_grade(s), reverse=True)[:QUOTES]
+    status = Status.WARN if grade <= TARGET_GRADE + 2 else Status.FAIL
+    findings = [readability.finding(page_url(page), f"Grade {grade:.1f} > target {TARGET_GRADE:g}. Hard passage: "
+                                    f"\u201c{_quote(s)}\u201d", snippet=_quote(s), status=status,
+                                    fix_hint="Split long sentences and swap long words for short ones.")
+                for s in hardest]
+    return Outcome(status, detail=detail, findings=findings)
+
+
+@check(id="plain-long-sentences", family="plain-language", title="Sentences are short (25 words or fewer)",
+       failure_title="Many sentences are longer than 25 words",
+       description="Keep sentences to 25 words or fewer; split the rest (plainlanguage.gov 'Write short sentences').",
+       help_url="https://www.plainlanguage.gov/guidelines/concise/write-short-sentences/", requirements=REQ,
+       severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
+def long_sentences(page: PageArtifacts) -> Outcome:
+    text, na = _prose(page)
+    if na:
+        return na
+    sents = sentences(text)
+    long = sorted((s for s in sents if len(words(s)) > LONG_SENTENCE), key=lambda s: -len(words(s)))
+    if not long:
+        return Outcome(Status.PASS)
+    share = len(long) / max(1, len(sents))
+    status = Status.FAIL if share > LONG_SHARE_FAIL else Status.WARN
+    return Outcome(status, detail=f"{len(long)} of {len(sents)} sentences over {LONG_SENTENCE} words",
+                   findings=[long_sentences.finding(page_url(page), f"{len(words(s))}-word sentence: "
+                                                    f"\u201c{_quote(s)}\u201d", snippet=_quote(s), status=status)
+                             for s in long[:QUOTES]])
+
+
+@check(id="plain-passive-voice", family="plain-language", title="Mostly active voice",
+       failure_title="Passive voice is common",
+       description="Prefer active voice: say who does what (\"We review applications\", not \"Applications are "
+                   "reviewed\").", help_url="https://www.plainlanguage.gov/guidelines/conversational/use-active-voice/",
+       requirements=REQ, severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
+def passive_voice(page: PageArtifacts) -> Outcome:
+    text, na = _prose(page)
+    if na:
+        return na
+    sents = sentences(text)
+    passive = [s for s in sents if PASSIVE.search(s)]
+    share = len(passive) / max(1, len(sents))
+    if share <= PASSIVE_SHARE_WARN:
+        return Outcome(Status.PASS, detail=f"{len(passive)} of {len(sents)} sentences passive")
+    return Outcome(Status.WARN, detail=f"{len(passive)} of {len(sents)} sentences passive ({share:.0%})",
+                   findings=[passive_voice.finding(page_url(page), f"Passive voice ({PASSIVE.search(s).group(0)!r}): "
+                                                   f"\u201c{_quote(s)}\u201d", snippet=_quote(s), status=Status.WARN)
+                             for s in passive[:QUOTES]])
+
+
+def complex_words(text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for m in _WORD_RE.finditer(text):
+        key = m.group(1).lower()
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+@check(id="plain-word-choice", family="plain-language", title="Uses simple words",
+       failure_title="Uses words the plain-language list replaces",
+       description="Swap bureaucratic words for simple ones ('utilize' -> 'use'), per the plainlanguage.gov list.",
+       help_url="https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/", requirements=REQ,
+       severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
+def word_choice(page: PageArtifacts) -> Outcome:
+    text, na = _prose(page)
+    if na:
+        return na
+    found = complex_words(text)
+    if not found:
+        return Outcome(Status.PASS)
+    return Outcome(Status.WARN, findings=[word_choice.finding(
+        page_url(page), f"\u201c{w}\u201d ({n}x): use \u201c{_WORDS[w]}\u201d", snippet=w, status=Status.WARN,
+        fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d.")
+        for w, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))])

@@ -1,0 +1,66 @@
+"""Mobile family on saved HTML and saved measurements (no browser)."""
+
+from checkhelp import Status, asset, page, run_page
+
+GOOD_VP = '<html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head><body></body></html>'
+
+
+def measured(**vp):
+    base = {"width": 375, "scroll_width": 375, "overflow": False, "overflowing": [], "small_targets": [],
+            "targets_checked": 5, "body_font_px": 16, "paragraph_font_px": 16}
+    m375 = {**base, **vp}
+    m320 = {**base, "width": 320, "scroll_width": 320, **{k: v for k, v in vp.items() if k == "overflow"}}
+    if vp.get("overflow"):
+        m320["scroll_width"] = vp.get("scroll_width", 900)
+    return {"mobile": {"viewports": {"375": m375, "320": m320}}}
+
+
+def test_viewport_meta_pass_and_fail():
+    assert run_page("mobile-viewport-meta", page(GOOD_VP)).status is Status.PASS
+    missing = run_page("mobile-viewport-meta", page("<html><head></head><body></body></html>"))
+    assert missing.status is Status.FAIL and "No <meta" in missing.findings[0].message
+    fixed = run_page("mobile-viewport-meta", page('<meta name="viewport" content="width=1024">'))
+    assert fixed.status is Status.FAIL and "device-width" in fixed.findings[0].message
+
+
+def test_zoom_disabled_fails_and_missing_viewport_is_not_applicable():
+    assert run_page("mobile-zoom-enabled", page(GOOD_VP)).status is Status.PASS
+    html = asset("mobile", "zoom-disabled.html")
+    out = run_page("mobile-zoom-enabled", page(html))
+    assert out.status is Status.FAIL
+    assert "user-scalable=no" in out.findings[0].message and "maximum-scale=1" in out.findings[0].message
+    assert out.findings[0].wcag == ["1.4.4"]
+    assert run_page("mobile-zoom-enabled", page("<p>x</p>")).status is Status.NOT_APPLICABLE
+
+
+def test_overflow_at_375_and_320():
+    ok = page(GOOD_VP, probes=measured())
+    assert run_page("mobile-no-overflow-375", ok).status is Status.PASS
+    assert run_page("mobile-no-overflow-320", ok).status is Status.PASS
+    wide = page(GOOD_VP, probes=measured(overflow=True, scroll_width=900, overflowing=[
+        {"tag": "table", "id": "rates", "width": 900, "right": 900, "html": "<table id=rates>"}]))
+    out = run_page("mobile-no-overflow-375", wide)
+    assert out.status is Status.FAIL and out.findings[0].selector == "table#rates"
+    assert "900px" in out.findings[0].message
+    assert run_page("mobile-no-overflow-320", wide).status is Status.FAIL
+
+
+def test_missing_measurement_is_an_error_not_a_pass():
+    assert run_page("mobile-no-overflow-375", page(GOOD_VP, probes={"mobile": {"error": "boom"}})).status is Status.ERROR
+
+
+def test_tap_targets_list_offenders():
+    assert run_page("mobile-tap-targets", page(GOOD_VP, probes=measured())).status is Status.PASS
+    small = page(GOOD_VP, probes=measured(small_targets=[
+        {"selector": "div.pager > a", "width": 10, "height": 12, "text": "1", "html": "<a>1</a>"},
+        {"selector": "div.pager > a", "width": 10, "height": 12, "text": "2", "html": "<a>2</a>"}]))
+    out = run_page("mobile-tap-targets", small)
+    assert out.status is Status.FAIL and len(out.findings) == 2 and out.findings[0].wcag == ["2.5.8"]
+    none = page(GOOD_VP, probes=measured(targets_checked=0))
+    assert run_page("mobile-tap-targets", none).status is Status.NOT_APPLICABLE
+
+
+def test_small_text_is_a_warning():
+    assert run_page("mobile-font-size", page(GOOD_VP, probes=measured())).status is Status.PASS
+    out = run_page("mobile-font-size", page(GOOD_VP, probes=measured(paragraph_font_px=12)))
+    assert out.status is Status.WARN and "12px" in out.findings[0].message

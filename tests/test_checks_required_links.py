@@ -1,0 +1,66 @@
+"""Required links on saved artifacts: text AND destination, dead links, footer preference."""
+
+from checkhelp import BASE, SiteArtifacts, Status, links, page, row, run_page, run_site
+
+FOOTER = [
+    (BASE + "about/", "About us", "footer"),
+    (BASE + "accessibility", "Accessibility statement", "footer"),
+    (BASE + "budget", "Budget and Performance", "footer"),
+    (BASE + "foia", "FOIA", "footer"),
+    (BASE + "no-fear", "No FEAR Act data", "footer"),
+    ("https://oig.example.gov/", "Office of Inspector General", "footer"),
+    (BASE + "privacy", "Privacy policy", "footer"),
+    ("https://www.usa.gov/", "USA.gov", "footer"),
+    (BASE + "vulnerability-disclosure-policy", "Vulnerability disclosure policy", "footer"),
+]
+KEYS = ["about", "accessibility", "budget", "foia", "no-fear", "oig", "usagov", "vdp"]
+
+
+def site(statuses=None):
+    return SiteArtifacts(start_url=BASE, extra={"discoverability": {"link_status": statuses or {}}})
+
+
+def test_all_homepage_links_pass():
+    home = page("", links=links(*FOOTER))
+    for key in KEYS:
+        out = run_site(f"links-{key}", site(), [home])
+        assert out.status is Status.PASS, (key, out)
+    assert "not verified" in run_site("links-usagov", site(), [home]).detail
+
+
+def test_spanish_variants():
+    home = page("", links=links((BASE + "es/privacidad", "Política de privacidad", "footer"),
+                                (BASE + "es/acerca", "Acerca de nosotros", "footer")))
+    assert run_page("links-privacy", home).status is Status.PASS
+    assert run_site("links-about", site(), [home]).status is Status.PASS
+
+
+def test_missing_dead_and_wrong_destinations_fail():
+    home = page("", links=links((BASE + "#", "About us", "footer"), ("javascript:void(0)", "Privacy", "footer"),
+                                (BASE + "contact", "FOIA", "footer")))
+    about = run_site("links-about", site(), [home])
+    assert about.status is Status.FAIL and "not to the expected destination" in about.findings[0].message
+    assert run_site("links-foia", site(), [home]).status is Status.FAIL
+    assert run_site("links-no-fear", site(), [home]).findings[0].message == "No 'No FEAR Act data' link on the homepage"
+    priv = run_page("links-privacy", home)
+    assert priv.status is Status.FAIL and "javascript:void(0)" in priv.findings[0].message
+
+
+def test_destination_must_resolve():
+    home = page("", links=links(*FOOTER))
+    out = run_site("links-foia", site({BASE + "foia": 404}), [home])
+    assert out.status is Status.FAIL and "answers 404" in out.findings[0].message
+    crawled_broken = page("", url=BASE + "budget", status_code=500)
+    out = run_site("links-budget", site(), rows=[row(home, 0), row(crawled_broken, 1)])
+    assert out.status is Status.FAIL
+
+
+def test_footer_preferred():
+    home = page("", links=links((BASE + "foia", "FOIA", "main")))
+    out = run_site("links-foia", site(), [home])
+    assert out.status is Status.WARN and "not the footer" in out.findings[0].message
+
+
+def test_privacy_on_every_page():
+    assert run_page("links-privacy", page("", links=links(*FOOTER))).status is Status.PASS
+    assert run_page("links-privacy", page("", links=[])).status is Status.FAIL
