@@ -105,13 +105,14 @@ def cli() -> None:
               help="Extra request header (value may be $ENV_VAR). Never stored or printed.")
 @click.option("--cookie", "cookies", multiple=True, metavar="NAME=VALUE", help="Cookie (value may be $ENV_VAR).")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
+@click.option("--screenshots", is_flag=True, help="Desktop and mobile screenshots per page in the scorecard.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Per-page detail.")
 def scan(urls: tuple[str, ...], max_pages: int, max_depth: int, max_time: float, concurrency: int | None,
          per_host: int, delay: float, user_agent: str | None, ignore_robots: bool, scope: str, trailing_slash: str,
          no_sitemap: bool, page_timeout: float, only: str, skip: str, fmt: str, out_dir: str, db: str,
          resume_id: str | None, browser_path: str | None, headers: tuple[str, ...], cookies: tuple[str, ...],
-         insecure: bool, quiet: bool, verbose: bool) -> None:
+         insecure: bool, screenshots: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from .scan import Progress, Scanner, validate_start_url
 
@@ -134,7 +135,7 @@ def scan(urls: tuple[str, ...], max_pages: int, max_depth: int, max_time: float,
             obey_robots=not ignore_robots, scope=scope, trailing_slash=trailing_slash, use_sitemap=not no_sitemap,
             page_timeout=page_timeout, checks=[c.strip() for c in only.split(",") if c.strip()],
             skip_checks=[c.strip() for c in skip.split(",") if c.strip()], browser_path=browser_path,
-            insecure=insecure)
+            insecure=insecure, screenshots=screenshots)
         if user_agent:
             settings.user_agent = user_agent
     try:

@@ -14,11 +14,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .. import __version__, checking, requirements, scoring
+from .. import __version__, checking, history, requirements, scoring
 from ..crawl import SKIP_REASONS
 from ..store import Store
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
+SCREENSHOT_PAGES = 60
+"""Pages whose screenshots the result (and so the scorecard) embeds at most: bounds its size."""
 
 
 def reporters() -> dict[str, ModuleType]:
@@ -47,7 +49,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         check_status.setdefault(o["check_id"], Counter())[o["status"]] += 1
     used = sorted(set(check_status) | {f["check_id"] for f in findings})
     settings = dict(run["settings"] or {})
-    return {
+    result = {
         "schema_version": "1.0",
         "run": {
             "id": run["id"],
@@ -81,6 +83,23 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {}))}
                    for cid in used if cid in specs},
     }
+    result["history"] = history.history(store, run_id, findings, result["scores"])
+    if settings.get("screenshots"):
+        result["screenshots"] = _screenshots(store, run_id)
+    return result
+
+
+def _screenshots(store: Store, run_id: str, limit: int = SCREENSHOT_PAGES) -> dict[str, dict[str, str]]:
+    """page URL -> {desktop, mobile} thumbnail data URIs, for the first ``limit`` pages."""
+    out: dict[str, dict[str, str]] = {}
+    for art in store.iter_artifacts(run_id):
+        shots = (art.probes or {}).get("screenshots")
+        if isinstance(shots, dict) and (shots.get("desktop") or shots.get("mobile")):
+            out[art.url] = {k: v for k, v in shots.items() if k in ("desktop", "mobile") and isinstance(v, str)
+                            and v.startswith("data:image/")}
+            if len(out) >= limit:
+                break
+    return out
 
 
 def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> dict[str, Path]:
