@@ -272,6 +272,24 @@ def doctor(browser_path: str | None) -> None:
     click.echo(f"checks: {len(checking.load_all())}")
 
 
+@cli.command()
+@click.argument("refs", nargs=-1, required=True, metavar="RUN_OR_JSON...")
+@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/compare", show_default=True)
+def compare(refs: tuple[str, ...], db: str, out_dir: str) -> None:
+    """Compare runs (run id, JSON result file, or latest:SITE_URL): HTML, CSV and JSON."""
+    from . import compare as comparing
+
+    store = Store(db) if Path(db).exists() else None
+    results = [comparing.resolve(ref, store) for ref in refs]
+    paths = comparing.write(results, out_dir)
+    for e in comparing.comparison(results)["entries"]:
+        score = "n/a" if e["overall"] is None else f"{e['overall']:.1f}"
+        click.echo(f"{e['rank']}. {e['label']}: {score}")
+    for fmt, p in paths.items():
+        click.echo(f"{fmt}: {p}")
+
+
 def main() -> None:
     try:
         cli(prog_name="idea-audit")
