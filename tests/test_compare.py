@@ -84,3 +84,19 @@ def test_compare_bad_reference_is_one_line_exit_2(cli, tmp_path):
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
     proc = cli("compare", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_site_key_and_new_fixed_findings():
+    from auditor.history import diff_findings
+
+    assert site_key("HTTPS://Agency.GOV:443/about/?x=1") == "https://agency.gov/"
+    assert site_key("http://127.0.0.1:8080/a") == "http://127.0.0.1:8080/"
+    assert site_key("http://example.gov:80") == "http://example.gov/"
+
+    def f(fp, status="fail"):
+        return {"fingerprint": fp, "status": status, "check_id": "c", "severity": "high", "page_url": "/",
+                "message": fp, "selector": "", "requirements": []}
+
+    d = diff_findings([f("a"), f("b"), f("p", "pass")], [f("b"), f("c"), f("q", "pass")])
+    assert (d["new_count"], d["fixed_count"]) == (1, 1)
+    assert [x["message"] for x in d["new"]] == ["c"] and [x["message"] for x in d["fixed"]] == ["a"]

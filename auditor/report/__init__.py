@@ -85,20 +85,28 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
     }
     result["history"] = history.history(store, run_id, findings, result["scores"])
     if settings.get("screenshots"):
-        result["screenshots"] = _screenshots(store, run_id)
+        result["screenshots"] = _screenshots(store, run_id, _worst_pages(findings, pages))
     return result
 
 
-def _screenshots(store: Store, run_id: str, limit: int = SCREENSHOT_PAGES) -> dict[str, dict[str, str]]:
-    """page URL -> {desktop, mobile} thumbnail data URIs, for the first ``limit`` pages."""
+def _worst_pages(findings: list[dict[str, Any]], pages: list[dict[str, Any]],
+                 limit: int = SCREENSHOT_PAGES) -> set[str]:
+    """The pages with the most failures (then the shallowest): those get screenshots in the report."""
+    fails = Counter(f["page_url"] for f in findings if f["status"] == "fail")
+    ranked = sorted(pages, key=lambda p: (-fails.get(p["url"], 0), p["depth"] or 0, p["url"]))
+    return {p["url"] for p in ranked[:limit]}
+
+
+def _screenshots(store: Store, run_id: str, wanted: set[str]) -> dict[str, dict[str, str]]:
+    """page URL -> {desktop, mobile} thumbnail data URIs, for the ``wanted`` pages only."""
     out: dict[str, dict[str, str]] = {}
     for art in store.iter_artifacts(run_id):
+        if art.url not in wanted:
+            continue
         shots = (art.probes or {}).get("screenshots")
         if isinstance(shots, dict) and (shots.get("desktop") or shots.get("mobile")):
             out[art.url] = {k: v for k, v in shots.items() if k in ("desktop", "mobile") and isinstance(v, str)
                             and v.startswith("data:image/")}
-            if len(out) >= limit:
-                break
     return out
 
 
