@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from . import scoring
 from .store import Store
 
-DEFAULT_TREND_RUNS = 20
+DEFAULT_TREND_RUNS = 12
 MAX_LISTED_CHANGES = 100
 """New/fixed findings listed in the scorecard at most (the counts are always exact)."""
 

@@ -6,6 +6,8 @@ import csv
 import json
 import re
 
+import pytest
+
 from auditor.compare import comparison
 from auditor.history import site_key
 
@@ -15,6 +17,10 @@ def _scan(cli, base, db, out):
     return json.loads((out / "idea-audit.json").read_text())
 
 
+def r_grade(v: float) -> str:
+    return "A" if v >= 90 else "B" if v >= 75 else "C" if v >= 50 else "D"
+
+
 def _cells(html: str, table_id: str) -> list[list[str]]:
     body = re.search(rf'<table id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
@@ -22,6 +28,7 @@ def _cells(html: str, table_id: str) -> list[list[str]]:
             for r in rows]
 
 
+@pytest.mark.browser
 def test_compare_two_sites(serve_site, cli, tmp_path):
     good, legacy = serve_site("good"), serve_site("legacy")
     db = str(tmp_path / "db.sqlite")
@@ -51,11 +58,13 @@ def test_compare_two_sites(serve_site, cli, tmp_path):
     assert [r[1] for r in ranking] == [site_key(r["run"]["seeds"][0]) for r in expected]
     assert [r[3] for r in ranking] == [f"{r['scores']['overall']:.0f}" for r in expected]
     heat = _cells(html, "heatmap")
+    overall_row, heat = heat[0], heat[1:]
+    assert overall_row == ["Overall", *[f"{r['scores']['overall']:.0f} {r_grade(r['scores']['overall'])}"
+                                        for r in expected]]
     assert [r[0] for r in heat] == [q["short"] for q in rg["requirements"]]
     for row, q in zip(heat, rg["requirements"]):
         want = [res["scores"]["requirements"][q["id"]] for res in expected]
-        assert row[1:] == [("–" if v is None else f"{v:.0f} " + ("A" if v >= 90 else "B" if v >= 75 else
-                                                                 "C" if v >= 50 else "D")) for v in want]
+        assert row[1:] == [("–" if v is None else f"{v:.0f} {r_grade(v)}") for v in want]
     # best and worst per requirement, and links to each run's scorecard
     comp = json.loads((out / "compare.json").read_text())
     acc = next(q for q in comp["requirements"] if q["id"] == "idea-3a1")

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from report_browser import inspect_report
 
 
+@pytest.mark.browser
 def test_injection_payloads_never_run_in_the_scorecard(serve_site, cli, tmp_path):
     base = serve_site("hostile")
     out = tmp_path / "out"

@@ -34,6 +34,7 @@ def two_runs(tmp_path_factory):
     return tmp
 
 
+@pytest.mark.browser
 def test_scorecard_has_every_part(two_runs):
     html = (two_runs / "second" / "idea-audit.html").read_text()
     result = json.loads((two_runs / "second" / "idea-audit.json").read_text())
@@ -62,6 +63,7 @@ def test_scorecard_has_every_part(two_runs):
     assert not re.search(r'<(?:img|script|link|iframe)[^>]+(?:src|href)="(?:https?:)?//', html)
 
 
+@pytest.mark.browser
 def test_scorecard_and_comparison_in_chromium(two_runs, cli, tmp_path):
     first = json.loads((two_runs / "first" / "idea-audit.json").read_text())
     cli("compare", first["run"]["id"], str(two_runs / "second" / "idea-audit.json"), "--db",
