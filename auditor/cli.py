@@ -132,6 +132,7 @@ GATE_HELP = (
 @click.option("--auth", default=None, metavar="USER:PASSWORD",
               help="HTTP basic auth (PASSWORD may be $ENV_VAR). Never stored or printed.")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
+@click.option("--screenshots", is_flag=True, help="Desktop and mobile screenshots per page in the scorecard.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Per-page detail.")
 @click.pass_context
@@ -141,7 +142,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
          skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
-         insecure: bool, quiet: bool, verbose: bool) -> None:
+         insecure: bool, screenshots: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from . import config as config_mod
     from .progress import make_reporter
@@ -188,7 +189,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             else c.get("use_sitemap", True),
             page_timeout=pick("page_timeout", page_timeout),
             checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
-            browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False))
+            browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
+            screenshots=screenshots or c.get("screenshots", False))
         ua = pick("user_agent", user_agent)
         if ua:
             settings.user_agent = ua
@@ -512,6 +514,24 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
             click.echo(f"  failed: {s['url']}: {s['error']}")
     for kind, p in paths.items():
         click.echo(f"{kind}: {p}")
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, required=True, metavar="RUN_OR_JSON...")
+@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/compare", show_default=True)
+def compare(refs: tuple[str, ...], db: str, out_dir: str) -> None:
+    """Compare runs (run id, JSON result file, or latest:SITE_URL): HTML, CSV and JSON."""
+    from . import compare as comparing
+
+    store = Store(db) if Path(db).exists() else None
+    results = [comparing.resolve(ref, store) for ref in refs]
+    paths = comparing.write(results, out_dir)
+    for e in comparing.comparison(results)["entries"]:
+        score = "n/a" if e["overall"] is None else f"{e['overall']:.1f}"
+        click.echo(f"{e['rank']}. {e['label']}: {score}")
+    for fmt, p in paths.items():
+        click.echo(f"{fmt}: {p}")
 
 
 def main() -> None:

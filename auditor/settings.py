@@ -48,6 +48,8 @@ class Settings:
     """Pages a browser context serves before it is replaced (bounds memory)."""
     header_names: list[str] = field(default_factory=list)
     insecure: bool = False
+    screenshots: bool = False
+    """Take desktop and mobile screenshots of each page (failing elements outlined) for the scorecard."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -96,7 +96,7 @@ def _sentence(s: str) -> str:
 
 def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
     html = page.html or ""
-    assets = [r for r in page.requests if USWDS_ASSET.search(r)] or USWDS_ASSET.findall(html) and ["markup"]
+    assets = [r for r in page.requests if USWDS_ASSET.search(r)] or (USWDS_ASSET.findall(html) and ["markup"])
     versions = set()
     for src in list(page.requests) + [html[:200_000]]:
         for m in USWDS_VERSION.finditer(src):

@@ -14,11 +14,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .. import __version__, checking, requirements, scoring
+from .. import __version__, checking, history, requirements, scoring
 from ..crawl import SKIP_REASONS
 from ..store import Store
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
+SCREENSHOT_PAGES = 60
+"""Pages whose screenshots the result (and so the scorecard) embeds at most: bounds its size."""
 
 
 def reporters() -> dict[str, ModuleType]:
@@ -55,7 +57,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         check_status.setdefault(o["check_id"], Counter())[o["status"]] += 1
     used = sorted(set(check_status) | {f["check_id"] for f in findings})
     settings = dict(run["settings"] or {})
-    return {
+    result = {
         "schema_version": "1.0",
         "run": {
             "id": run["id"],
@@ -87,6 +89,31 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {}))}
                    for cid in used if cid in specs},
     }
+    result["history"] = history.history(store, run_id, findings, result["scores"])
+    if settings.get("screenshots"):
+        result["screenshots"] = _screenshots(store, run_id, _worst_pages(findings, pages))
+    return result
+
+
+def _worst_pages(findings: list[dict[str, Any]], pages: list[dict[str, Any]],
+                 limit: int = SCREENSHOT_PAGES) -> set[str]:
+    """The pages with the most failures (then the shallowest): those get screenshots in the report."""
+    fails = Counter(f["page_url"] for f in findings if f["status"] == "fail")
+    ranked = sorted(pages, key=lambda p: (-fails.get(p["url"], 0), p["depth"] or 0, p["url"]))
+    return {p["url"] for p in ranked[:limit]}
+
+
+def _screenshots(store: Store, run_id: str, wanted: set[str]) -> dict[str, dict[str, str]]:
+    """page URL -> {desktop, mobile} thumbnail data URIs, for the ``wanted`` pages only."""
+    out: dict[str, dict[str, str]] = {}
+    for art in store.iter_artifacts(run_id):
+        if art.url not in wanted:
+            continue
+        shots = (art.probes or {}).get("screenshots")
+        if isinstance(shots, dict) and (shots.get("desktop") or shots.get("mobile")):
+            out[art.url] = {k: v for k, v in shots.items() if k in ("desktop", "mobile") and isinstance(v, str)
+                            and v.startswith("data:image/")}
+    return out
 
 
 def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> dict[str, Path]:

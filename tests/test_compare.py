@@ -1,0 +1,111 @@
+"""`idea-audit compare` on runs of two fixture sites: ranked table, heat map, best/worst, CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from auditor.compare import comparison
+from auditor.history import site_key
+
+
+def _scan(cli, base, db, out):
+    cli("scan", base, "--db", db, "--out", str(out), "--concurrency", "2", "--max-pages", "4", "-q", check_exit=0)
+    return json.loads((out / "idea-audit.json").read_text())
+
+
+def r_grade(v: float) -> str:
+    return "A" if v >= 90 else "B" if v >= 75 else "C" if v >= 50 else "D"
+
+
+def _cells(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+            for r in rows]
+
+
+@pytest.mark.browser
+def test_compare_two_sites(serve_site, cli, tmp_path):
+    good, legacy = serve_site("good"), serve_site("legacy")
+    db = str(tmp_path / "db.sqlite")
+    rg = _scan(cli, good, db, tmp_path / "good")
+    rl = _scan(cli, legacy, db, tmp_path / "legacy")
+    out = tmp_path / "cmp"
+    # one by "latest for SITE", one by JSON file
+    proc = cli("compare", f"latest:{good}about/", str(tmp_path / "legacy" / "idea-audit.json"),
+               "--db", db, "--out", str(out), check_exit=0)
+    assert "compare.html" in proc.stdout
+
+    expected = sorted([rg, rl], key=lambda r: -r["scores"]["overall"])
+    assert expected[0]["scores"]["overall"] > expected[1]["scores"]["overall"]  # the fixtures differ
+
+    rows = list(csv.DictReader((out / "compare.csv").open()))
+    assert [r["run_id"] for r in rows] == [r["run"]["id"] for r in expected]
+    assert [r["rank"] for r in rows] == ["1", "2"]
+    for row, res in zip(rows, expected):
+        assert row["site"] == site_key(res["run"]["seeds"][0])
+        assert float(row["overall"]) == round(res["scores"]["overall"], 1)
+        for rid, score in res["scores"]["requirements"].items():
+            assert row[rid] == ("" if score is None else f"{score:.1f}")
+
+    html = (out / "compare.html").read_text()
+    ranking = _cells(html, "ranking")
+    assert [r[0] for r in ranking] == ["1", "2"]
+    assert [r[1] for r in ranking] == [site_key(r["run"]["seeds"][0]) for r in expected]
+    assert [r[3] for r in ranking] == [f"{r['scores']['overall']:.0f}" for r in expected]
+    heat = _cells(html, "heatmap")
+    overall_row, heat = heat[0], heat[1:]
+    assert overall_row == ["Overall", *[f"{r['scores']['overall']:.0f} {r_grade(r['scores']['overall'])}"
+                                        for r in expected]]
+    assert [r[0] for r in heat] == [q["short"] for q in rg["requirements"]]
+    for row, q in zip(heat, rg["requirements"]):
+        want = [res["scores"]["requirements"][q["id"]] for res in expected]
+        assert row[1:] == [("–" if v is None else f"{v:.0f} {r_grade(v)}") for v in want]
+    # best and worst per requirement, and links to each run's scorecard
+    comp = json.loads((out / "compare.json").read_text())
+    acc = next(q for q in comp["requirements"] if q["id"] == "idea-3a1")
+    assert acc["best"] == [site_key(expected[0]["run"]["seeds"][0])]
+    assert acc["worst"] == [site_key(expected[1]["run"]["seeds"][0])]
+    for res in expected:
+        assert f'href="scorecards/{res["run"]["id"]}.html"' in html
+        assert (out / "scorecards" / f"{res['run']['id']}.html").is_file()
+
+
+def test_one_site_over_time_is_labelled_by_date():
+    def result(run_id, started, overall):
+        return {"run": {"id": run_id, "started": started, "seeds": ["https://Agency.gov:443/x"]},
+                "summary": {"pages_audited": 1, "by_status": {}},
+                "scores": {"overall": overall, "requirements": {"idea-3a1": overall}},
+                "requirements": [{"id": "idea-3a1", "short": "Accessible"}]}
+
+    comp = comparison([result("a", "2026-01-01T00:00:00+00:00", 60.0), result("b", "2026-02-01T00:00:00+00:00", 80.0)])
+    assert [e["label"] for e in comp["entries"]] == ["https://agency.gov/ (2026-02-01)", "https://agency.gov/ (2026-01-01)"]
+    assert comp["requirements"][0]["best_score"] == 80.0 and comp["requirements"][0]["worst_score"] == 60.0
+
+
+def test_compare_bad_reference_is_one_line_exit_2(cli, tmp_path):
+    proc = cli("compare", "no-such-run", "--db", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+    proc = cli("compare", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_site_key_and_new_fixed_findings():
+    from auditor.history import diff_findings
+
+    assert site_key("HTTPS://Agency.GOV:443/about/?x=1") == "https://agency.gov/"
+    assert site_key("http://127.0.0.1:8080/a") == "http://127.0.0.1:8080/"
+    assert site_key("http://example.gov:80") == "http://example.gov/"
+
+    def f(fp, status="fail"):
+        return {"fingerprint": fp, "status": status, "check_id": "c", "severity": "high", "page_url": "/",
+                "message": fp, "selector": "", "requirements": []}
+
+    d = diff_findings([f("a"), f("b"), f("p", "pass")], [f("b"), f("c"), f("q", "pass")])
+    assert (d["new_count"], d["fixed_count"]) == (1, 1)
+    assert [x["message"] for x in d["new"]] == ["c"] and [x["message"] for x in d["fixed"]] == ["a"]
