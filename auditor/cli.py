@@ -506,7 +506,7 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
     fl.run(todo, workers=n, scheduler=scheduler, retries=retries,
            on_progress=(lambda line: None) if quiet else (lambda line: click.echo(line, err=True)))
     data = summary(store, fl)
-    paths = write_summary(data, out_dir)
+    paths = write_summary(data, out_dir, store)
     f = data["fleet"]
     click.echo(f"{fl.id}: {f['complete']} sites audited, {f['failed']} failed")
     for s in data["sites"]:

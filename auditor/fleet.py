@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -291,25 +292,38 @@ class Fleet:
 
 
 # -- the summary -------------------------------------------------------------------------------
-#: Site facts for the summary: column -> check ids whose outcome answers it (any passing
-#: outcome of one of them means "yes"; only failing outcomes mean "no"; none means "n/a").
-FACT_CHECKS: dict[str, tuple[str, ...]] = {}
+#: Site facts for the summary CSV: column -> the check that answers it. "yes" when it
+#: passed on every page it applied to, "partly" when on some, "no" when on none, "n/a"
+#: when it never applied.
+FACT_CHECKS: dict[str, str] = {
+    "https": "sec-https",
+    "hsts": "sec-hsts",
+    "dap": "dap-present",
+    "uswds": "brand-uswds",
+    "banner": "brand-banner",
+    "search": "search-present",
+}
+REQUIRED_LINK_PREFIX = "links-"
+_VERSION = re.compile(r"version ([0-9][0-9.]*[0-9])")
 
 
-def site_facts(result: dict[str, Any]) -> dict[str, str]:
-    checks = result.get("checks", {})
-    facts = {}
-    for column, ids in FACT_CHECKS.items():
-        counts: dict[str, int] = {}
-        for cid in ids:
-            for status, n in (checks.get(cid, {}).get("outcomes") or {}).items():
-                counts[status] = counts.get(status, 0) + n
-        if counts.get("pass"):
-            facts[column] = "yes"
-        elif counts.get("fail") or counts.get("warn"):
-            facts[column] = "no"
-        else:
-            facts[column] = "n/a"
+def site_facts(outcomes: list[dict[str, Any]]) -> dict[str, str]:
+    """Yes/no facts of one site's run, from its stored check outcomes."""
+    by_check: dict[str, list[dict[str, Any]]] = {}
+    for o in outcomes:
+        by_check.setdefault(o["check_id"], []).append(o)
+    facts: dict[str, str] = {}
+    for column, cid in FACT_CHECKS.items():
+        statuses = [o["status"] for o in by_check.get(cid, [])]
+        passed = statuses.count("pass")
+        failed = statuses.count("fail") + statuses.count("warn")
+        facts[column] = ("yes" if passed and not failed else "partly" if passed else "no" if failed else "n/a")
+    versions = sorted({m.group(1) for o in by_check.get("brand-uswds", [])
+                       if (m := _VERSION.search(o.get("detail") or ""))})
+    facts["uswds_version"] = ", ".join(versions)
+    links = {cid: [o["status"] for o in rows] for cid, rows in by_check.items() if cid.startswith(REQUIRED_LINK_PREFIX)}
+    present = sum(1 for sts in links.values() if "pass" in sts)
+    facts["required_links"] = f"{present}/{len(links)}" if links else "n/a"
     return facts
 
 
@@ -326,7 +340,8 @@ def summary(store: Store, fleet: Fleet) -> dict[str, Any]:
         row["overall"] = result["scores"]["overall"] if result else None
         for r in requirements.REQUIREMENTS:
             row[r.id] = result["scores"]["requirements"].get(r.id) if result else None
-        row.update(site_facts(result) if result else {c: "" for c in FACT_CHECKS})
+        empty = dict.fromkeys([*FACT_CHECKS, "uswds_version", "required_links"], "")
+        row.update(site_facts(store.outcomes(s["run_id"])) if result else empty)
         rows.append(row)
     return {"fleet": {"id": fleet.id, "name": fleet.name, "sites": len(rows),
                       "complete": sum(1 for r in rows if r["status"] == "complete"),
@@ -335,7 +350,8 @@ def summary(store: Store, fleet: Fleet) -> dict[str, Any]:
             "sites": rows}
 
 
-def write_summary(data: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
+def write_summary(data: dict[str, Any], out_dir: str | Path, store: Store | None = None) -> dict[str, Path]:
+    """fleet-summary.json and .csv, and (given the store) the comparison page of every audited site."""
     from .report.safe import csv_cell
 
     out = Path(out_dir)
@@ -349,6 +365,13 @@ def write_summary(data: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
         w.writerow(cols)
         for r in rows:
             w.writerow([csv_cell("" if r.get(c) is None else r.get(c)) for c in cols])
+    done = [r["run_id"] for r in rows if r["status"] == "complete" and r["run_id"]]
+    if store is not None and done:
+        from . import compare
+        from .report import build_result
+
+        cpaths = compare.write([build_result(store, rid) for rid in done], out / "compare")
+        paths["compare"] = cpaths["html"]
     return paths
 
 

@@ -103,7 +103,15 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
     assert by_url[urls["legacy2"]]["bureau"] == "NPS"
     rows = list(csv.DictReader((out / "fleet-summary.csv").open()))
     assert [r["url"] for r in rows] == [s["url"] for s in local["sites"]]
-    assert {"overall", "idea-3a1", "agency", "status", "error"} <= set(rows[0])
+    assert {"overall", "idea-3a1", "agency", "status", "error", "https", "dap", "uswds", "uswds_version", "banner",
+            "search", "required_links"} <= set(rows[0])
+    good_row = next(r for r in rows if r["url"] == urls["good1"])
+    legacy_row = next(r for r in rows if r["url"] == urls["legacy1"])
+    assert (good_row["dap"], good_row["banner"], good_row["search"], good_row["https"]) == ("yes", "yes", "yes", "no")
+    assert legacy_row["banner"] == "no" and legacy_row["dap"] == "no"
+    assert good_row["required_links"].endswith("/9") and legacy_row["required_links"] != good_row["required_links"]
+    compare_html = (out / "compare" / "compare.html").read_text()
+    assert urls["good1"] in compare_html and urls["legacy2"] in compare_html and urls["dead"] not in compare_html
     assert all(r["status"] in ("complete", "failed") for r in rows)
     # every site's run is a normal run in the store: `report` works on it
     run_cli("report", by_url[urls["legacy2"]]["run_id"], "--db", str(tmp_path / "local.sqlite"),
