@@ -41,6 +41,7 @@ MARK_JS = r"""
     return parts.join(' > ');
   };
   window.__iaCssPath = cssPath;
+  window.__iaSnip = (el) => el.outerHTML.replace(/ data-ia-(kbd|skip)="[^"]*"/g, '').slice(0, 300);
   const out = [];
   let n = 0;
   for (const el of document.querySelectorAll(sel)) {
@@ -51,7 +52,7 @@ MARK_JS = r"""
     if (outer && outer.matches('a[href],button,[role=button],[role=link]')) continue;
     const ti = el.getAttribute('tabindex');
     el.setAttribute('data-ia-kbd', String(n));
-    out.push({id: n, selector: cssPath(el), snippet: el.outerHTML.slice(0, 300),
+    out.push({id: n, selector: cssPath(el), snippet: window.__iaSnip(el),
               tag: el.tagName.toLowerCase(), tabindex: ti === null ? null : Number(ti),
               tabbable: el.tabIndex >= 0,
               native: el.matches('a[href],area[href],button,input,select,textarea,summary')});
@@ -103,7 +104,7 @@ STOP_JS = r"""
   finish();
   return {
     id: el.hasAttribute('data-ia-kbd') ? Number(el.getAttribute('data-ia-kbd')) : null,
-    selector: window.__iaCssPath(el), snippet: el.outerHTML.slice(0, 300),
+    selector: window.__iaCssPath(el), snippet: window.__iaSnip(el),
     tag: el.tagName.toLowerCase(),
     x: Math.round(r.left + scrollX), y: Math.round(r.top + scrollY), w: Math.round(r.width), h: Math.round(r.height),
     size: r.width * r.height, visible_change: focused !== unfocused, in_view: inView,
@@ -124,7 +125,7 @@ SKIP_FIND_JS = r"""
       const id = decodeURIComponent(href.slice(1));
       const target = document.getElementById(id) || document.getElementsByName(id)[0] || null;
       a.setAttribute('data-ia-skip', '1');
-      return {selector: window.__iaCssPath(a), snippet: a.outerHTML.slice(0, 300), href,
+      return {selector: window.__iaCssPath(a), snippet: window.__iaSnip(a), href,
               text: text.slice(0, 100), target_exists: !!target};
     }
   }
