@@ -73,7 +73,10 @@ STOP_JS = r"""
     if (!e) return '';
     const cs = getComputedStyle(e);
     const pseudo = (p) => { const s = getComputedStyle(e, p); return s.content + s.outlineStyle + s.borderBottomColor + s.backgroundColor + s.boxShadow; };
-    return [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.borderTopColor,
+    // with outline-style none, width/offset/colour draw nothing (and Chrome reports them anyway)
+    const outline = cs.outlineStyle === 'none' || parseFloat(cs.outlineWidth) === 0 ? 'none'
+      : [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.outlineOffset].join(' ');
+    return [outline, cs.boxShadow, cs.borderTopColor,
             cs.borderBottomColor, cs.borderTopWidth, cs.borderBottomWidth, cs.backgroundColor, cs.color,
             cs.textDecorationLine, cs.transform, cs.left, cs.top, cs.clip, cs.clipPath,
             cs.width, cs.height, cs.opacity, pseudo('::before'), pseudo('::after')].join('|');
