@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
 from barriers import BARRIERS, barrier_url, build, twin_url  # noqa: E402
 
 FLAGGING = {"fail", "warn"}
+#: One crawl of ~95 pages in real Chromium: minutes on a shared 2-core machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1500)]
 
 #: Barrier pages where more than the intended check rightly fires.
 ALSO_FLAGGED: dict[str, set[str]] = {
@@ -33,8 +35,10 @@ def corpus_scan(tmp_path_factory):
     server, base = serve_in_thread("barriers")
     out = tmp_path_factory.mktemp("corpus")
     try:
-        run_cli("scan", base, "--max-pages", "150", "--max-depth", "2", "--concurrency", "2", "--db",
-                str(out / "runs.sqlite"), "--out", str(out), "--format", "json", check_exit=1, timeout=1500)
+        proc = run_cli("scan", base, "--max-pages", "150", "--max-depth", "2", "--concurrency", "2", "--db",
+                       str(out / "runs.sqlite"), "--out", str(out), "--format", "json", timeout=1500)
+        # 0, or 1 where a quality gate applies: either way the run completed and was reported
+        assert proc.returncode in (0, 1), proc.stderr
     finally:
         server.shutdown()
         server.server_close()
