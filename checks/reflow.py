@@ -1,0 +1,73 @@
+"""Reflow, text spacing and zoom family (WCAG 1.4.10, 1.4.12, 1.4.4).
+
+Reads ``probes["reflow"]`` (``auditor/gatherers/reflow.py``): the page measured at
+320 CSS px wide, with the WCAG text-spacing overrides applied, and at the width 200%
+zoom gives. Only what changed relative to the unchanged page is reported.
+"""
+
+from __future__ import annotations
+
+from auditor.checking import check
+from auditor.model import Outcome, PageArtifacts, Severity, Status
+
+from ._probes import conclude, probe, url_of
+
+REQ = ["idea-3a1"]
+
+
+@check(id="reflow-320", family="reflow", title="Content reflows at 320 CSS px without horizontal scrolling",
+       failure_title="Content needs horizontal scrolling at 320 CSS px",
+       description="At 320 CSS px wide (a 1280 px window at 400% zoom) content must reflow into one "
+                   "column. Replace fixed widths with max-width: 100%, let long words wrap, and put wide "
+                   "tables in a scrolling container. See https://www.w3.org/WAI/WCAG22/Understanding/reflow",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/reflow", requirements=REQ, wcag=["1.4.10"],
+       severity=Severity.HIGH, artifacts=("probes",))
+def reflow_320(page: PageArtifacts) -> Outcome:
+    data, early = probe(page, "reflow")
+    if early:
+        return early
+    r = data.get("reflow") or {}
+    if not r.get("overflows"):
+        return Outcome(Status.PASS)
+    culprits = r.get("culprits") or []
+    head = (f"At {r.get('viewport')} px wide the page is {r.get('scroll_width')} px wide and scrolls "
+            "horizontally")
+    if not culprits:
+        return conclude([reflow_320.finding(url_of(page), head + ".")])
+    return conclude([reflow_320.finding(
+        url_of(page), f"{head}: <{c['snippet'][1:].split()[0].rstrip('>')}> reaches {c['right']} px.",
+        selector=c["selector"], snippet=c.get("snippet", "")) for c in culprits])
+
+
+@check(id="text-spacing", family="reflow", title="Text stays readable with increased text spacing",
+       failure_title="Text is cut off when text spacing is increased",
+       description="With line height 1.5, letter spacing 0.12em, word spacing 0.16em and paragraph "
+                   "spacing 2em, no text may be clipped. Avoid fixed heights and overflow: hidden on "
+                   "text containers. See https://www.w3.org/WAI/WCAG22/Understanding/text-spacing",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/text-spacing", requirements=REQ, wcag=["1.4.12"],
+       severity=Severity.MEDIUM, artifacts=("probes",))
+def text_spacing(page: PageArtifacts) -> Outcome:
+    data, early = probe(page, "reflow")
+    if early:
+        return early
+    clipped = (data.get("text_spacing") or {}).get("clipped", [])
+    return conclude([text_spacing.finding(
+        url_of(page), "Text is clipped once WCAG text spacing is applied.", selector=c["selector"],
+        snippet=c.get("snippet", "")) for c in clipped])
+
+
+@check(id="zoom-200", family="reflow", title="No content is lost at 200% zoom",
+       failure_title="Content may be lost at 200% zoom",
+       description="At 200% zoom all text must still be readable. Text containers with a fixed size "
+                   "and overflow: hidden cut their text off. Let containers grow with their text. "
+                   "See https://www.w3.org/WAI/WCAG22/Understanding/resize-text",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/resize-text", requirements=REQ, wcag=["1.4.4"],
+       severity=Severity.MEDIUM, artifacts=("probes",))
+def zoom_200(page: PageArtifacts) -> Outcome:
+    data, early = probe(page, "reflow")
+    if early:
+        return early
+    clipped = (data.get("zoom") or {}).get("clipped", [])
+    return conclude([zoom_200.finding(
+        url_of(page), "Text is clipped at 200% zoom (a 640 CSS px wide window).", selector=c["selector"],
+        snippet=c.get("snippet", ""), status=Status.WARN) for c in clipped])
