@@ -387,15 +387,18 @@ class Scanner:
         for attempt in range(MAX_RETRIES + 1):
             host = await limiter.acquire(entry.url)
             try:
-                try:
-                    art = await gatherer.visit(ctx, entry.url, entry.depth)
-                except NonHTML as nh:
+                art = await gatherer.visit(ctx, entry.url, entry.depth)
+            except NonHTML as nh:
+                if nh.status not in RETRY_STATUSES:
                     frontier.skip(NON_HTML, entry.url, entry.source)
                     if "pdf" in nh.content_type or nh.content_type == "download":
                         frontier.documents.setdefault(entry.url, []).append(entry.source)
                     self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
                     frontier.new_skips.clear()
                     return
+                # a plain-text "slow down" answer is not a document: retry it like any 429/503
+                art = PageArtifacts(url=entry.url, depth=entry.depth, status_code=nh.status,
+                                    final_url=nh.final_url, content_type=nh.content_type, headers=nh.headers)
             finally:
                 limiter.release(host)
             if art.status_code in RETRY_STATUSES and attempt < MAX_RETRIES:

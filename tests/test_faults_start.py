@@ -81,14 +81,19 @@ def test_redirect_to_another_site(tmp_path):
     assert other.base_url.rstrip("/") in line
 
 
-@pytest.mark.parametrize("kind", ["self-signed", "expired", "wrong-host"])
-def test_bad_tls_fails_then_insecure_audits_with_a_finding(tmp_path, kind):
+@pytest.mark.parametrize("kind, reason", [("self-signed", "self-signed certificate"),
+                                          ("expired", "certificate verify failed"),
+                                          ("wrong-host", "certificate verify failed")])
+def test_bad_tls_is_refused(tmp_path, kind, reason):
+    with serving({"/": html(page("Secure-ish agency home page"))}, ssl_context=make_cert(kind, tmp_path)) as srv:
+        proc = scan(srv.base_url, tmp_path)
+    _assert_fails(proc, tmp_path, 3, "TLS error", reason)
+
+
+@pytest.mark.parametrize("kind", ["expired"])
+def test_insecure_audits_bad_tls_and_reports_it(tmp_path, kind):
     ctx = make_cert(kind, tmp_path)
     with serving({"/": html(page("Secure-ish agency home page"))}, ssl_context=ctx) as srv:
-        strict = tmp_path / "strict"
-        strict.mkdir()
-        proc = scan(srv.base_url, strict)
-        _assert_fails(proc, strict, 3, "TLS error")
         loose = tmp_path / "loose"
         loose.mkdir()
         proc = scan(srv.base_url, loose, "--insecure")
