@@ -46,3 +46,19 @@ def test_no_url_is_a_usage_error(tmp_path):
 def test_missing_store_is_a_usage_error(tmp_path, cmd):
     proc = run(*[c.format(tmp=tmp_path) for c in cmd], timeout=60)
     assert proc.returncode == 2 and "no store at" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_fault_table_matches_tests():
+    """docs/faults.md names a test for every row; each named test must exist."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "faults.md").read_text()
+    named = set(re.findall(r"`(test_faults_\w+\.py)::(\w+)`", doc))
+    assert len(named) > 25
+    for module, func in named:
+        source = (root / "tests" / module).read_text()
+        assert re.search(rf"^def {func}\(", source, re.M), f"{module}::{func} named in docs/faults.md is missing"
+    for path in sorted((root / "tests").glob("test_faults_*.py")):
+        assert path.name in doc, f"{path.name} has no row in docs/faults.md"
