@@ -185,7 +185,7 @@ async def _preflight(client: httpx.AsyncClient, settings: Settings, site: SiteAr
     """Fetch the start URL once (retrying a 429/503 politely) or raise CouldNotAudit saying why."""
     if settings.insecure and start_url.startswith("https:"):
         # --insecure accepts a bad certificate, but the audit still reports it (site.extra["tls_error"])
-        async with httpx.AsyncClient(timeout=client.timeout, verify=True) as strict:
+        async with httpx.AsyncClient(headers=client.headers, timeout=client.timeout, verify=True) as strict:
             try:
                 await strict.head(start_url)
                 site.extra["tls_error"] = None  # verified: nothing to report
@@ -237,6 +237,8 @@ def retry_after(headers: Any, attempt: int) -> float:
             secs = parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError, IndexError):
             return backoff
+    if secs != secs:  # "nan"
+        return backoff
     return min(max(secs, 0.0), MAX_RETRY_AFTER)
 
 

@@ -88,3 +88,13 @@ def test_persistent_503_is_bounded_and_recorded(crawl):
     p = _page(crawl, "/always-busy")
     assert p["error"] == "HTTP 503"
     assert hits["/always-busy"] == 3  # first try + 2 retries, then give up
+
+
+@pytest.mark.parametrize("value, attempt, expected", [
+    ("1", 0, 1.0), ("3600", 0, 30.0), ("inf", 0, 30.0), ("-5", 0, 0.0), ("nan", 1, 2.0), ("junk", 2, 4.0),
+    ("", 0, 1.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0, 0.0),
+])
+def test_retry_after_is_honoured_but_capped(value, attempt, expected):
+    from auditor.scan import retry_after
+
+    assert retry_after({"retry-after": value}, attempt) == expected
