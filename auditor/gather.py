@@ -125,11 +125,13 @@ def _slim_axe(results: dict[str, Any]) -> dict[str, Any]:
 class NonHTML(Exception):
     """The URL answered with something that is not a web page."""
 
-    def __init__(self, content_type: str, status: int | None = None, final_url: str = "") -> None:
+    def __init__(self, content_type: str, status: int | None = None, final_url: str = "",
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(content_type)
         self.content_type = content_type
         self.status = status
         self.final_url = final_url
+        self.headers = headers or {}
 
 
 class Gatherer:
@@ -232,8 +234,8 @@ class Gatherer:
         art.headers = {k: ("[redacted]" if k.lower() in REDACT_HEADERS else v) for k, v in headers.items()}
         art.content_type = headers.get("content-type", "")
         art.redirects = await _redirect_chain(resp)
-        if art.content_type and art.content_type.split(";")[0].strip().lower() not in HTML_TYPES:
-            raise NonHTML(art.content_type, resp.status, page.url)
+        if art.content_type and not art.content_type.split(";")[0].strip().lower() in HTML_TYPES:
+            raise NonHTML(art.content_type, resp.status, page.url, art.headers)
         # Bounded waits: load (third-party assets may hang), then a short network quiet.
         t1 = time.monotonic()
         for state, cap in (("load", min(s.page_timeout, 10.0)), ("networkidle", s.idle_wait)):
@@ -273,6 +275,12 @@ class Gatherer:
     async def _run_axe(self, page: Page) -> dict[str, Any]:
         try:
             await page.evaluate(AXE_SCRIPT)
+            # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
+            for frame in page.frames[1:50]:
+                try:
+                    await asyncio.wait_for(frame.evaluate(AXE_SCRIPT), 10)
+                except (PlaywrightError, asyncio.TimeoutError):
+                    pass
             raw = await asyncio.wait_for(
                 page.evaluate("(opts) => axe.run(document, opts)", AXE_OPTIONS), self.settings.axe_timeout)
         except asyncio.TimeoutError:

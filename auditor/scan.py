@@ -87,19 +87,31 @@ class HostLimiter:
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._last: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._not_before: dict[str, float] = {}
+        self._extra: dict[str, float] = {}
+        """Adaptive extra delay per host, grown by 429/503 answers (capped)."""
 
     async def acquire(self, url: str) -> str:
         host = urlsplit(url).netloc
         sem = self._sems.setdefault(host, asyncio.Semaphore(self.per_host))
         await sem.acquire()
-        if self.delay > 0:
+        pause = self._not_before.get(host, 0.0) - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        delay = self.delay + self._extra.get(host, 0.0)
+        if delay > 0:
             lock = self._locks.setdefault(host, asyncio.Lock())
             async with lock:
-                wait = self._last.get(host, 0.0) + self.delay - time.monotonic()
+                wait = self._last.get(host, 0.0) + delay - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._last[host] = time.monotonic()
         return host
+
+    def back_off(self, host: str, wait: float) -> None:
+        """The host said "too many requests": pause it for ``wait`` s and space later requests more."""
+        self._not_before[host] = max(self._not_before.get(host, 0.0), time.monotonic() + wait)
+        self._extra[host] = min(max(0.5, 2 * self._extra.get(host, 0.0)), 5.0)
 
     def release(self, host: str) -> None:
         self._sems[host].release()
@@ -130,7 +142,7 @@ def _transport_error(exc: BaseException) -> str:
         if isinstance(e, socket.gaierror):
             return "DNS lookup failed"
         if isinstance(e, ssl.SSLCertVerificationError):
-            return f"TLS certificate error: {e.verify_message or e.reason}"
+            return f"TLS error: certificate verify failed: {e.verify_message or e.reason}"
         if isinstance(e, ssl.SSLError):
             return f"TLS error: {e.reason or e}"
     text = " ".join(str(e) for e in chain).lower()
@@ -154,12 +166,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     """
     site = SiteArtifacts(start_url=start_url)
     async with site_client(settings, secrets) as client:
-        try:
-            status, _ = await _fetch(client, start_url, limit=64 * 1024)
-        except httpx.TooManyRedirects:
-            raise CouldNotAudit(f"cannot audit {start_url}: redirect loop") from None
-        except (httpx.HTTPError, OSError) as exc:
-            raise CouldNotAudit(f"cannot reach {start_url}: {_transport_error(exc)}") from None
+        status = await _preflight(client, settings, site, start_url)
         site.extra["start_status"] = status
         root = f"{urlsplit(start_url).scheme}://{urlsplit(start_url).netloc}"
         try:
@@ -195,6 +202,67 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
         site.sitemap_urls = page_urls
         await run_site_gatherers("before", SiteGatherContext(client, site, settings, start_url))
     return site, page_urls
+
+
+async def _preflight(client: httpx.AsyncClient, settings: Settings, site: SiteArtifacts, start_url: str) -> int:
+    """Fetch the start URL once (retrying a 429/503 politely) or raise CouldNotAudit saying why."""
+    if settings.insecure and start_url.startswith("https:"):
+        # --insecure accepts a bad certificate, but the audit still reports it (site.extra["tls_error"])
+        async with httpx.AsyncClient(headers=client.headers, timeout=client.timeout, verify=True) as strict:
+            try:
+                await strict.head(start_url)
+                site.extra["tls_error"] = None  # verified: nothing to report
+            except httpx.ConnectError as exc:
+                if "certificate" in str(exc).lower() or "ssl" in str(exc).lower():
+                    site.extra["tls_error"] = _transport_error(exc).removeprefix("TLS error: ")
+            except (httpx.HTTPError, OSError):
+                pass
+    for attempt in range(MAX_RETRIES + 1):
+        try:
+            async with client.stream("GET", start_url) as resp:
+                status, final, wait = resp.status_code, str(resp.url), retry_after(resp.headers, attempt)
+        except httpx.TooManyRedirects:
+            raise CouldNotAudit(f"cannot audit {start_url}: redirect loop") from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise CouldNotAudit(f"cannot reach {start_url}: {_transport_error(exc)}") from None
+        if status in RETRY_STATUSES and attempt < MAX_RETRIES:
+            await asyncio.sleep(wait)
+            continue
+        break
+    landed = canonicalize(final) or final
+    if not Scope([start_url], settings.scope).contains(landed):
+        raise CouldNotAudit(f"cannot audit {start_url}: it redirects to another site ({landed}); "
+                            "audit that URL instead")
+    if status >= 400:
+        raise CouldNotAudit(f"cannot audit {start_url}: start page returned HTTP {status}")
+    return status
+
+
+#: Statuses that mean "slow down": retried after Retry-After (capped) or a short backoff.
+RETRY_STATUSES = (429, 503)
+MAX_RETRIES = 2
+MAX_RETRY_AFTER = 30.0
+
+
+def retry_after(headers: Any, attempt: int) -> float:
+    """Seconds to wait before retrying: the server's Retry-After (seconds or HTTP date) capped at
+    MAX_RETRY_AFTER, else an exponential backoff (1, 2, 4 ... s)."""
+    value = (headers.get("retry-after") or "").strip() if headers else ""
+    backoff = float(2 ** attempt)
+    if not value:
+        return backoff
+    try:
+        secs = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            secs = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return backoff
+    if secs != secs:  # "nan"
+        return backoff
+    return min(max(secs, 0.0), MAX_RETRY_AFTER)
 
 
 def site_client(settings: Settings, secrets: Secrets) -> httpx.AsyncClient:
@@ -341,20 +409,31 @@ class Scanner:
                    audited_finals: set[str]) -> None:
         from .gather import NonHTML
 
-        host = await limiter.acquire(entry.url)
-        self.progress.page_start(entry.url)
-        try:
+        for attempt in range(MAX_RETRIES + 1):
+            host = await limiter.acquire(entry.url)
+            self.progress.page_start(entry.url)
             try:
                 art = await gatherer.visit(ctx, entry.url, entry.depth)
             except NonHTML as nh:
-                frontier.skip(NON_HTML, entry.url, entry.source)
-                if "pdf" in nh.content_type or nh.content_type == "download":
-                    frontier.documents.setdefault(entry.url, []).append(entry.source)
-                self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
-                frontier.new_skips.clear()
-                return
-        finally:
-            limiter.release(host)
+                if nh.status not in RETRY_STATUSES:
+                    frontier.skip(NON_HTML, entry.url, entry.source)
+                    if "pdf" in nh.content_type or nh.content_type == "download":
+                        frontier.documents.setdefault(entry.url, []).append(entry.source)
+                    self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
+                    frontier.new_skips.clear()
+                    return
+                # a plain-text "slow down" answer is not a document: retry it like any 429/503
+                art = PageArtifacts(url=entry.url, depth=entry.depth, status_code=nh.status,
+                                    final_url=nh.final_url, content_type=nh.content_type, headers=nh.headers)
+            finally:
+                limiter.release(host)
+            if art.status_code in RETRY_STATUSES and attempt < MAX_RETRIES:
+                # 429/503: wait as the server asks (capped), slow this host down, try again
+                limiter.back_off(host, retry_after(art.headers, attempt))
+                continue
+            break
+        if attempt:
+            art.timings["retries"] = attempt
         if not art.error and art.final_url:
             final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
             if final != entry.url:
