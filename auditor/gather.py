@@ -234,7 +234,7 @@ class Gatherer:
         art.headers = {k: ("[redacted]" if k.lower() in REDACT_HEADERS else v) for k, v in headers.items()}
         art.content_type = headers.get("content-type", "")
         art.redirects = await _redirect_chain(resp)
-        if art.content_type and not art.content_type.split(";")[0].strip().lower() in HTML_TYPES:
+        if art.content_type and art.content_type.split(";")[0].strip().lower() not in HTML_TYPES:
             raise NonHTML(art.content_type, resp.status, page.url, art.headers)
         # Bounded waits: load (third-party assets may hang), then a short network quiet.
         t1 = time.monotonic()

@@ -35,6 +35,7 @@ from .crawl import (
 from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
+from .redact import redact_artifacts, redact_data, redact_site, redaction_values
 from .settings import Secrets, Settings
 from .store import Store, new_run_id, now_iso
 
@@ -302,6 +303,9 @@ class Scanner:
         else:
             try:
                 site, sitemap_urls = await gather_site(s, self.secrets, start)
+                if self.secrets.values():  # a staging server may answer robots.txt with an echo page
+                    site = redact_site(site, redaction_values(self.secrets))
+                    sitemap_urls = redact_data(sitemap_urls, redaction_values(self.secrets))
             except CouldNotAudit as exc:
                 self._fail(str(exc))
                 raise
@@ -434,6 +438,8 @@ class Scanner:
             break
         if attempt:
             art.timings["retries"] = attempt
+        if self.secrets.values():  # a page may echo a credential back; never check or store it
+            art = redact_artifacts(art, redaction_values(self.secrets))
         if not art.error and art.final_url:
             final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
             if final != entry.url:
@@ -487,6 +493,8 @@ class Scanner:
         async with site_client(self.settings, self.secrets) as client:
             await run_site_gatherers("after", SiteGatherContext(client, site, self.settings, self.settings.start_urls[0],
                                                                 pages=pages, documents=documents))
+        if self.secrets.values():
+            site = redact_site(site, redaction_values(self.secrets))
         ctx = checking.SiteContext(pages=pages, settings=self.settings.to_dict())
         outcomes, findings = [], []
         for spec, out in checking.run_site_checks(self.specs, site, ctx):

@@ -11,11 +11,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
-from barriers import BARRIERS, barrier_url, build, twin_url  # noqa: E402
+from barriers import BARRIERS, barrier_url, build, twin_url
 
 FLAGGING = {"fail", "warn"}
 #: One crawl of ~95 pages in real Chromium: minutes on a shared 2-core machine.

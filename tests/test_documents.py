@@ -17,10 +17,18 @@ from auditor.gatherers import SiteGatherContext
 from auditor.gatherers.documents import MAX_BYTES, document_kind, linked_documents, pdf_facts
 from auditor.model import SiteArtifacts, Status
 from auditor.settings import Settings
-from checks.documents import doc_office_review, pdf_bookmarks, pdf_language, pdf_readable, pdf_tagged, pdf_text, pdf_title
+from checks.documents import (
+    doc_office_review,
+    pdf_bookmarks,
+    pdf_language,
+    pdf_readable,
+    pdf_tagged,
+    pdf_text,
+    pdf_title,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
-from barriers import make_pdf  # noqa: E402
+from barriers import make_pdf
 
 
 def facts(tmp_path: Path, **kw) -> dict:

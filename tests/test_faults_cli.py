@@ -4,7 +4,6 @@ no traceback, no run started."""
 from __future__ import annotations
 
 import pytest
-
 from faults.harness import run
 
 BAD = [

@@ -10,11 +10,11 @@ import json
 
 import pytest
 from defusedxml import ElementTree as SafeET
+from faults.harness import explain, run, scan, serving
+from faults.server import html
 
 from auditor.report import reporters
 from auditor.report.safe import csv_cell
-from faults.harness import explain, run, scan, serving
-from faults.server import html
 
 pytestmark = pytest.mark.browser
 

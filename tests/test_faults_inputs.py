@@ -10,10 +10,10 @@ import tracemalloc
 import zlib
 
 import pytest
-
-from auditor.crawl import MAX_SITEMAP_BYTES, Robots, decompress_bounded, parse_sitemap
 from faults.harness import explain, pages, result, scan, serving
 from faults.server import Reply, html, page
+
+from auditor.crawl import MAX_SITEMAP_BYTES, Robots, decompress_bounded, parse_sitemap
 
 BOMB_BYTES = 512 * 1024 ** 2  # 512 MiB of zeros once inflated (10x the limit)
 
@@ -83,8 +83,8 @@ def test_garbage_or_huge_robots_does_not_crash(text):
 
 # -- end to end: one site serving all of them ---------------------------------------------------
 def hostile_inputs_site(bomb: bytes) -> dict:
-    robots = ("User-agent: *\nAllow: /\nSitemap: /loop-a.xml\nSitemap: /bad.xml\nSitemap: /pages.xml.gz\n"
-              "Sitemap: /bomb.xml.gz\nSitemap: /entities.xml\n").encode() + os.urandom(1024 * 1024)
+    robots = (b"User-agent: *\nAllow: /\nSitemap: /loop-a.xml\nSitemap: /bad.xml\nSitemap: /pages.xml.gz\n"
+              b"Sitemap: /bomb.xml.gz\nSitemap: /entities.xml\n") + os.urandom(1024 * 1024)
     gz = "application/x-gzip"
     return {
         "/": html(page("Inputs fault site home page")),

@@ -12,8 +12,7 @@ import sqlite3
 import time
 
 import pytest
-
-from faults.harness import FAST, explain, run, spawn, serving
+from faults.harness import FAST, explain, run, serving, spawn
 from faults.server import page, slow
 
 pytestmark = pytest.mark.browser

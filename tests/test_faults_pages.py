@@ -4,7 +4,6 @@ the scan completes. One crawl of the fault site in real Chromium covers them all
 from __future__ import annotations
 
 import pytest
-
 from faults.harness import explain, no_traceback, pages, result, scan, serving
 from faults.sites import page_fault_site
 

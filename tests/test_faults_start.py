@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from faults.harness import error_lines, explain, no_traceback, pages, result, runs, scan, serving
 from faults.server import html, page, redirect
 from faults.tls import make_cert

@@ -5,7 +5,6 @@ variants of one URL, and the report says which limit was hit."""
 from __future__ import annotations
 
 import pytest
-
 from faults.harness import explain, pages, result, scan, serving
 from faults.server import Reply, html, page
 

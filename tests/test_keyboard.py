@@ -4,8 +4,14 @@ in real Chromium on the barrier corpus in test_barrier_corpus.py."""
 from __future__ import annotations
 
 from auditor.model import PageArtifacts, Status
-from checks.keyboard import (kbd_focus_obscured, kbd_focus_order, kbd_focus_visible, kbd_no_trap,
-                             kbd_reachable, kbd_skip_link)
+from checks.keyboard import (
+    kbd_focus_obscured,
+    kbd_focus_order,
+    kbd_focus_visible,
+    kbd_no_trap,
+    kbd_reachable,
+    kbd_skip_link,
+)
 
 URL = "http://127.0.0.1/p.html"
 

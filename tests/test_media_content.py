@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from auditor.checking import SiteContext
 from auditor.model import PageArtifacts, SiteArtifacts, Status
-from checks.content import content_heading_levels, content_link_purpose, content_new_window, content_title_unique
+from checks.content import (
+    content_heading_levels,
+    content_link_purpose,
+    content_new_window,
+    content_title_unique,
+)
 from checks.media import media_autoplay, media_captions, media_motion, media_transcript
 
 URL = "http://127.0.0.1/p.html"
