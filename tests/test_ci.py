@@ -150,17 +150,28 @@ def test_baseline_same_site_has_no_new_findings(legacy_run, tmp_path):
         assert "baseline" in proc.stdout and f"0 new, {n} unchanged, 0 fixed" in proc.stdout
 
 
-def test_baseline_other_host_needs_ignore_host(legacy_run, serve_site, tmp_path):
+A11Y = ("--checks", "accessibility")
+
+
+@pytest.fixture(scope="module")
+def legacy_a11y(legacy_run):
+    """An axe-only baseline of the legacy site (page-level findings: host-free fingerprints)."""
+    tmp = legacy_run["tmp"]
+    _, out = _scan(tmp, legacy_run["url"], *A11Y, name="a11y-base", expect=0)
+    return out / "idea-audit.json"
+
+
+def test_baseline_other_host_needs_ignore_host(legacy_a11y, serve_site, tmp_path):
     other = serve_site("legacy")  # same site on another port: a "staging" host
-    base = legacy_run["out"] / "idea-audit.json"
-    _, out = _scan(tmp_path, other, "--baseline", str(base), "--fail-on", "low", name="a", expect=1)
-    assert load_json(out / "idea-audit.json")["baseline"]["new"] == len(_actionable(legacy_run["result"]))
-    _, out = _scan(tmp_path, other, "--baseline", str(base), "--baseline-ignore-host", "--fail-on", "low",
+    base = legacy_a11y
+    _, out = _scan(tmp_path, other, *A11Y, "--baseline", str(base), "--fail-on", "low", name="a", expect=1)
+    assert load_json(out / "idea-audit.json")["baseline"]["new"] == 12
+    _, out = _scan(tmp_path, other, *A11Y, "--baseline", str(base), "--baseline-ignore-host", "--fail-on", "low",
                    name="b", expect=0)
     assert load_json(out / "idea-audit.json")["baseline"]["new"] == 0
 
 
-def test_fixing_one_defect_shows_exactly_that_finding_fixed(legacy_run, serve_site, tmp_path):
+def test_fixing_one_defect_shows_exactly_that_finding_fixed(legacy_a11y, serve_site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(ROOT / "fixtures" / "sites" / "legacy", copy)
     index = copy / "index.html"
@@ -168,7 +179,7 @@ def test_fixing_one_defect_shows_exactly_that_finding_fixed(legacy_run, serve_si
     index.write_text(html.replace('<img src="/banner.gif" width="300" height="40">',
                                   '<img src="/banner.gif" width="300" height="40" alt="Legacy Agency">'))
     url = serve_site(copy)
-    _, out = _scan(tmp_path, url, "--baseline", str(legacy_run["out"] / "idea-audit.json"),
+    _, out = _scan(tmp_path, url, *A11Y, "--baseline", str(legacy_a11y),
                    "--baseline-ignore-host", "--fail-on", "low", expect=0)
     r = load_json(out / "idea-audit.json")
     assert (r["baseline"]["new"], r["baseline"]["fixed"]) == (0, 1)

@@ -90,7 +90,7 @@ def test_secrets_appear_in_no_output_store_or_log(staging, tmp_path):
     assert "[redacted]" in texts["db artifacts"]
     assert result["run"]["settings"]["header_names"] == ["Authorization", "X-Staging-Token"]
     # GITHUB_STEP_SUMMARY set: the Markdown summary was appended there automatically
-    assert (tmp_path / "step-summary.md").read_text().startswith("## idea-audit: ")
+    assert (tmp_path / "step-summary.md").read_text().startswith("## idea-auditor: ")
 
 
 def test_without_the_header_the_staging_site_is_not_audited(staging, tmp_path):

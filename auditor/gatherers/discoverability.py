@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import httpx
 
+from ..crawl import BINARY_EXTENSIONS, DOCUMENT_EXTENSIONS, Robots, canonicalize, extension
 from . import SiteGatherContext, site_gatherer
 
 MAX_LINK_PROBES = 150
@@ -47,12 +48,18 @@ async def gather_discoverability(ctx: SiteGatherContext) -> dict[str, Any]:
     except (httpx.HTTPError, OSError) as exc:
         soft404["error"] = type(exc).__name__
     crawled = {row.get("url") for row in ctx.pages} | {row.get("final_url") for row in ctx.pages}
+    robots = Robots(ctx.site.robots_txt, ctx.settings.user_agent, obey=ctx.settings.obey_robots)
     targets: list[str] = []
     for row in ctx.pages:
         links = ((row.get("summary") or {}).get("links") or {})
         for lk in links.get("links", []) if isinstance(links, dict) else []:
-            href = urldefrag(lk.get("href", ""))[0]
-            if href and _same_host(href, start) and href not in crawled and href not in targets:
+            href = canonicalize(urldefrag(lk.get("href", ""))[0]) or ""
+            # Only linked documents, which the crawler records but never fetches: probing pages
+            # the crawl skipped for its limits would break the limits' promise (and robots.txt).
+            ext = extension(href)
+            if not href or (ext not in DOCUMENT_EXTENSIONS and ext not in BINARY_EXTENSIONS):
+                continue
+            if _same_host(href, start) and href not in crawled and href not in targets and robots.allowed(href):
                 targets.append(href)
     statuses = {u: await _status(ctx.client, u) for u in targets[:MAX_LINK_PROBES]}
     return {"soft404": soft404, "link_status": statuses, "unprobed": max(0, len(targets) - MAX_LINK_PROBES)}

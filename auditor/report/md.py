@@ -16,8 +16,9 @@ TOP = 10
 
 def esc(text: Any) -> str:
     """Page-supplied text as inert Markdown: no markup, no HTML, one line."""
-    s = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", s)[:300]
+    s = " ".join(str(text).split())[:300]
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 def _score(v: float | None) -> str:
@@ -61,7 +62,7 @@ def render(result: dict[str, Any]) -> str:
     if not actionable:
         lines.append("None.")
     for f in actionable[:TOP]:
-        where = f" — `{f['selector'].replace('`', '')[:120]}`" if f.get("selector") else ""
+        where = f" — element {esc(f['selector'][:120])}" if f.get("selector") else ""
         lines.append(f"- **{f['severity']}** `{f['check_id']}` on {esc(f['page_url'])}: {esc(f['message'])}{where}")
     if len(actionable) > TOP:
         lines.append(f"- …and {len(actionable) - TOP} more (see the HTML scorecard or SARIF).")
