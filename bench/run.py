@@ -1,0 +1,279 @@
+"""Benchmark idea-audit side by side with the axe-only floor and pa11y-ci (axe runner).
+
+    python bench/run.py                      # compare at N=500, then scale at N=100,500,2000
+    python bench/run.py --pages 200 --scale ''   # compare only
+    python bench/run.py --no-compare --scale 100,2000
+
+Each tool runs as a subprocess on the same generated site (bench/site.py, served from this
+process on 127.0.0.1), the same URL list and the same concurrency. For each we sample the
+resident memory of the whole process tree (Python or Node + every Chromium process) every
+100 ms and take the CPU time of the tree from ``getrusage(RUSAGE_CHILDREN)`` (which counts
+every exited descendant). Results are merged into ``bench/out/results.json`` and the
+figures table in ``bench/README.md`` is regenerated from it.
+
+Same pages: the floor and pa11y-ci get the N URLs as a list; idea-audit crawls from ``/``
+with ``--max-pages N``, seeded by the sitemap that lists exactly those N URLs (pages link
+only inside the set). After the run the bench checks that idea-audit stored exactly that
+URL set, and that its axe violations (rule id + node target per page) equal the floor's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+from auditor import __version__  # noqa: E402
+from auditor.browser import LAUNCH_ARGS, find_browser  # noqa: E402
+from sitegen import page_paths, serve  # noqa: E402  (bench/sitegen.py)
+
+PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
+
+
+# -- measuring a process tree ---------------------------------------------------------------
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants every ``interval`` s."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self.peak_procs = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            if total > self.peak:
+                self.peak, self.peak_procs = total, len(procs)
+            self.stop.wait(self.interval)
+
+
+def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str] | None = None,
+            ok_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    """Run ``cmd`` to completion; wall time, tree CPU time and tree peak RSS."""
+    print(f"[bench] {name}: {' '.join(cmd)}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                                cwd=str(BENCH))
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        rc = proc.wait()
+        sampler.stop.set()
+        sampler.join()
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    res = {"tool": name, "pages": pages, "rc": rc, "ok": rc in ok_codes, "wall_s": round(wall, 1),
+           "cpu_s": round(cpu, 1), "peak_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
+           "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
+    print(f"[bench] {name}: {json.dumps(res)}", flush=True)
+    return res
+
+
+# -- the tools ------------------------------------------------------------------------------
+def run_floor(urls_file: Path, n: int, conc: int, browser: str, tag: str) -> dict[str, Any]:
+    out = OUT / f"floor-{tag}.jsonl"
+    res = measure("floor", [sys.executable, str(BENCH / "floor.py"), str(urls_file), str(out),
+                            "--concurrency", str(conc), "--browser", browser], n, OUT / f"floor-{tag}.log")
+    res["out"] = str(out)
+    return res
+
+
+def run_idea(base: str, n: int, conc: int, browser: str, tag: str) -> dict[str, Any]:
+    db = OUT / f"idea-{tag}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    report_dir = OUT / f"idea-{tag}-report"
+    shutil.rmtree(report_dir, ignore_errors=True)
+    cmd = [sys.executable, "-m", "auditor", "scan", base + "/", "--max-pages", str(n), "--max-depth", "3",
+           "--concurrency", str(conc), "--db", str(db), "--out", str(report_dir), "--browser-path", browser, "-q"]
+    res = measure("idea-audit", cmd, n, OUT / f"idea-{tag}.log", env={"PYTHONPATH": str(ROOT)}, ok_codes=(0, 1))
+    res["db"] = str(db)
+    return res
+
+
+def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, Any]:
+    if not PA11Y_CI.exists():
+        return {"tool": "pa11y-ci", "pages": len(urls), "ok": False,
+                "error": "not installed: cd bench && PUPPETEER_SKIP_DOWNLOAD=1 npm install"}
+    config = {"defaults": {"runners": ["axe"], "standard": "WCAG2AA", "concurrency": conc, "timeout": 30000,
+                           "chromeLaunchConfig": {"executablePath": browser, "args": LAUNCH_ARGS}},
+              "urls": urls}
+    cfg = OUT / f"pa11yci-{tag}.json"
+    cfg.write_text(json.dumps(config))
+    # exit 2 = accessibility issues found (expected: the site has defects)
+    return measure("pa11y-ci", [str(PA11Y_CI), "--config", str(cfg), "--json"], len(urls),
+                   OUT / f"pa11y-{tag}.log", ok_codes=(0, 2))
+
+
+# -- same pages, same findings --------------------------------------------------------------
+def idea_axe(db: str) -> dict[str, set[tuple[str, str]]]:
+    from auditor.store import Store
+
+    store = Store(db)
+    run_id = store.latest_run()
+    out: dict[str, set[tuple[str, str]]] = {}
+    for art in store.iter_artifacts(run_id):
+        out[art.url] = {(r["id"], json.dumps(n["target"])) for r in art.axe.get("violations", [])
+                        for n in r["nodes"]}
+    store.close()
+    return out
+
+
+def floor_axe(path: str) -> dict[str, set[tuple[str, str]]]:
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        row = json.loads(line)
+        out[row["url"]] = {(v["id"], json.dumps(t)) for v in row.get("violations", []) for t in v["targets"]}
+    return out
+
+
+def compare_axe(urls: list[str], idea: dict[str, set], floor: dict[str, set]) -> dict[str, Any]:
+    missing = sorted(set(urls) - set(idea))
+    extra = sorted(set(idea) - set(urls))
+    differ = [u for u in urls if u in idea and u in floor and idea[u] != floor[u]]
+    nodes = sum(len(v) for v in floor.values())
+    return {"same_urls": not missing and not extra, "missing": missing[:5], "extra": extra[:5],
+            "pages_compared": sum(1 for u in urls if u in idea and u in floor),
+            "pages_differing": len(differ), "examples": differ[:3], "violation_nodes": nodes,
+            "identical": not missing and not extra and not differ}
+
+
+# -- results and README ---------------------------------------------------------------------
+def versions(browser: str) -> dict[str, str]:
+    def out(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+        except Exception:
+            return "?"
+
+    import playwright
+    from checks.accessibility import AXE_VERSION
+
+    pa11y_pkg = BENCH / "node_modules" / "pa11y-ci" / "package.json"
+    pa11y_axe = BENCH / "node_modules" / "axe-core" / "package.json"
+    return {"idea-audit": __version__, "python": platform.python_version(),
+            "playwright": getattr(playwright, "__version__", "?"), "axe-core (idea-audit, floor)": AXE_VERSION,
+            "chromium": out([browser, "--version"]), "node": out(["node", "--version"]),
+            "pa11y-ci": json.loads(pa11y_pkg.read_text())["version"] if pa11y_pkg.exists() else "not installed",
+            "axe-core (pa11y)": json.loads(pa11y_axe.read_text())["version"] if pa11y_axe.exists() else "-"}
+
+
+def machine() -> str:
+    mem = psutil.virtual_memory().total / 2**30
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM (shared)"
+
+
+def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> float | None:
+    if not a or not b or not a.get(key) or not b.get(key):
+        return None
+    return round(a[key] / b[key], 2)
+
+
+def render_readme(results: dict[str, Any]) -> str:
+    from readme import render  # type: ignore  # bench/readme.py
+
+    return render(results)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="idea-audit vs the axe floor vs pa11y-ci")
+    ap.add_argument("--pages", type=int, default=500, help="pages for the side-by-side comparison")
+    ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--scale", default="100,500,2000", help="page counts for the idea-audit growth runs ('' = none)")
+    ap.add_argument("--no-compare", action="store_true", help="skip the side-by-side comparison")
+    ap.add_argument("--tools", default="floor,idea-audit,pa11y-ci")
+    ap.add_argument("--browser", default=None)
+    a = ap.parse_args()
+    found = find_browser(a.browser)
+    if not found.found:
+        print(found.reason, file=sys.stderr)
+        return 3
+    browser = found.path or ""
+    OUT.mkdir(exist_ok=True)
+    results_file = OUT / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    results.update({"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                    "machine": machine(), "versions": versions(browser), "concurrency": a.concurrency})
+    results.setdefault("scale", {})
+
+    def save() -> None:
+        results_file.write_text(json.dumps(results, indent=2))
+        (BENCH / "README.md").write_text(render_readme(results))
+
+    tools = set(a.tools.split(","))
+    if not a.no_compare:
+        n, conc = a.pages, a.concurrency
+        server, base = serve(n)
+        urls = [base + p for p in page_paths(n)]
+        urls_file = OUT / f"urls-{n}.txt"
+        urls_file.write_text("\n".join(urls) + "\n")
+        tag = f"cmp-{n}"
+        cmp: dict[str, Any] = {"pages": n, "concurrency": conc,
+                               "date": results["date"], "load": list(os.getloadavg())}
+        if "floor" in tools:
+            cmp["floor"] = run_floor(urls_file, n, conc, browser, tag)
+        if "idea-audit" in tools:
+            cmp["idea-audit"] = run_idea(base, n, conc, browser, tag)
+        if "pa11y-ci" in tools:
+            cmp["pa11y-ci"] = run_pa11y(urls, conc, browser, tag)
+        server.shutdown()
+        if "floor" in cmp and "idea-audit" in cmp:
+            cmp["axe_equal"] = compare_axe(urls, idea_axe(cmp["idea-audit"]["db"]), floor_axe(cmp["floor"]["out"]))
+            print(f"[bench] axe findings idea-audit vs floor: {json.dumps(cmp['axe_equal'])}", flush=True)
+        cmp["idea_over_floor_wall"] = ratio(cmp.get("idea-audit"), cmp.get("floor"), "wall_s")
+        cmp["idea_over_pa11y_speed"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "pages_per_min")
+        results["compare"] = cmp
+        if cmp.get("idea-audit", {}).get("ok"):
+            results["scale"][str(n)] = {**cmp["idea-audit"], "date": results["date"]}
+        save()
+    for n in [int(x) for x in a.scale.split(",") if x.strip()]:
+        if str(n) in results["scale"] and not a.no_compare and n == a.pages:
+            continue  # measured just now in the comparison
+        server, base = serve(n)
+        res = run_idea(base, n, a.concurrency, browser, f"scale-{n}")
+        server.shutdown()
+        idea = idea_axe(res["db"])
+        res["same_urls"] = set(idea) == {base + p for p in page_paths(n)}
+        res["date"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        res["load"] = list(os.getloadavg())
+        results["scale"][str(n)] = res
+        save()
+    save()
+    print((BENCH / "README.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
