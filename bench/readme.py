@@ -37,8 +37,10 @@ What runs (same URL list, same concurrency, same Chromium, one after the other):
 
 Measures: wall time; CPU time of the whole process tree (`getrusage(RUSAGE_CHILDREN)`, which
 counts every exited descendant: Python/Node, the Playwright driver, every Chromium process);
-peak memory = the largest sum of RSS over the tree, sampled every 100 ms (RSS sums count
-pages shared between Chromium processes more than once, so this overstates real use).
+peak memory = the largest sum over the tree of PSS (proportional set size: memory shared
+between Chromium processes split among them, i.e. what the tree really costs; sampled every
+0.5 s) and, for reference, of RSS (sampled every 100 ms; counts shared pages once per
+process, so it overstates). The memory targets are judged on PSS.
 The machine is shared with other engineers' test runs: figures are noisy (load average at
 the start of each run is recorded).
 """
@@ -56,17 +58,17 @@ def render(r: dict[str, Any]) -> str:
     if cmp:
         lines += [f"### Side by side: {cmp['pages']} pages, concurrency {cmp['concurrency']} ({cmp.get('date', '')}, "
                   f"load avg at start {', '.join(f'{x:.1f}' for x in cmp.get('load', []))})", "",
-                  "| tool | pages/min | wall s | CPU s | peak MB (tree) | s/page | exit |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "| tool | pages/min | wall s | CPU s | peak PSS MB (tree) | peak RSS-sum MB | s/page | exit |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for tool in ("floor", "idea-audit", "pa11y-ci"):
             t = cmp.get(tool)
             if not t:
                 continue
             if t.get("error"):
-                lines.append(f"| {tool} | not run: {t['error']} | | | | | |")
+                lines.append(f"| {tool} | not run: {t['error']} | | | | | | |")
                 continue
             lines.append(f"| {tool} | {t['pages_per_min']} | {t['wall_s']} | {t['cpu_s']} | {t['peak_mb']} | "
-                         f"{t['s_per_page']} | {t['rc']} |")
+                         f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} |")
         lines += ["", f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3)",
                   f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "
                   "(target >= 2)"]
@@ -79,12 +81,12 @@ def render(r: dict[str, Any]) -> str:
     scale = r.get("scale") or {}
     if scale:
         lines += ["### idea-audit growth with pages", "",
-                  "| pages | wall s | s/page | pages/min | CPU s | peak MB (tree) | same URL set | date |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+                  "| pages | wall s | s/page | pages/min | CPU s | peak PSS MB (tree) | peak RSS-sum MB | same URL set | date |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
         for n in sorted(scale, key=int):
             t = scale[n]
             lines.append(f"| {n} | {t['wall_s']} | {t['s_per_page']} | {t['pages_per_min']} | {t['cpu_s']} | "
-                         f"{t['peak_mb']} | {t.get('same_urls', '-')} | {t.get('date', '')} |")
+                         f"{t['peak_mb']} | {t.get('peak_rss_mb', '-')} | {t.get('same_urls', '-')} | {t.get('date', '')} |")
         keys = sorted(scale, key=int)
         if len(keys) > 1:
             lo, hi = scale[keys[0]], scale[keys[-1]]

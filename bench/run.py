@@ -57,7 +57,9 @@ class TreeSampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self.peak_procs = 0
+        self.samples = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -66,14 +68,24 @@ class TreeSampler(threading.Thread):
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 return
-            total = 0
+            # RSS every sample (cheap); PSS (shared pages split between processes, i.e. what
+            # the tree really costs) every 5th, since it reads /proc/PID/smaps_rollup.
+            with_pss = self.samples % 5 == 0
+            total = pss = 0
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    if with_pss:
+                        full = p.memory_full_info()
+                        total += full.rss
+                        pss += getattr(full, "pss", full.rss)
+                    else:
+                        total += p.memory_info().rss
                 except psutil.Error:
                     pass
+            self.samples += 1
             if total > self.peak:
                 self.peak, self.peak_procs = total, len(procs)
+            self.peak_pss = max(self.peak_pss, pss)
             self.stop.wait(self.interval)
 
 
@@ -95,7 +107,8 @@ def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     res = {"tool": name, "pages": pages, "rc": rc, "ok": rc in ok_codes, "wall_s": round(wall, 1),
-           "cpu_s": round(cpu, 1), "peak_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
+           "cpu_s": round(cpu, 1), "peak_mb": round(sampler.peak_pss / 2**20),
+           "peak_rss_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
            "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
     print(f"[bench] {name}: {json.dumps(res)}", flush=True)
     return res
@@ -228,7 +241,18 @@ def main() -> int:
                     "machine": machine(), "versions": versions(browser), "concurrency": a.concurrency})
     results.setdefault("scale", {})
 
+    mine: set[str] = set()
+
     def save() -> None:
+        # Re-read and merge only what this invocation measured, so a growth run and a
+        # comparison started side by side do not erase each other's figures.
+        fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
+        fresh.setdefault("scale", {})
+        for key in ("date", "machine", "versions", "concurrency", *(["compare"] if "compare" in results else [])):
+            fresh[key] = results[key]
+        for n in mine:
+            fresh["scale"][n] = results["scale"][n]
+        results.update(fresh)
         results_file.write_text(json.dumps(results, indent=2))
         (BENCH / "README.md").write_text(render_readme(results))
 
@@ -256,10 +280,11 @@ def main() -> int:
         cmp["idea_over_pa11y_speed"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "pages_per_min")
         results["compare"] = cmp
         if cmp.get("idea-audit", {}).get("ok"):
-            results["scale"][str(n)] = {**cmp["idea-audit"], "date": results["date"]}
+            results["scale"][str(n)] = {**cmp["idea-audit"], "date": results["date"], "load": cmp["load"]}
+            mine.add(str(n))
         save()
     for n in [int(x) for x in a.scale.split(",") if x.strip()]:
-        if str(n) in results["scale"] and not a.no_compare and n == a.pages:
+        if str(n) in mine:
             continue  # measured just now in the comparison
         server, base = serve(n)
         res = run_idea(base, n, a.concurrency, browser, f"scale-{n}")
@@ -269,6 +294,7 @@ def main() -> int:
         res["date"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         res["load"] = list(os.getloadavg())
         results["scale"][str(n)] = res
+        mine.add(str(n))
         save()
     save()
     print((BENCH / "README.md").read_text())
