@@ -72,11 +72,19 @@ def render(r: dict[str, Any]) -> str:
         lines += ["", f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3)",
                   f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "
                   "(target >= 2)"]
+        lines += [f"- CPU time (less sensitive to other load on the machine): idea-audit / floor "
+                  f"**{_fmt(cmp.get('idea_over_floor_cpu'))}**, idea-audit / pa11y-ci "
+                  f"**{_fmt(cmp.get('idea_over_pa11y_cpu'))}**"]
         eq = cmp.get("axe_equal")
         if eq:
             lines.append(f"- axe findings idea-audit vs floor: {'identical' if eq['identical'] else 'DIFFERENT'} "
                          f"({eq['pages_compared']} pages compared, {eq['violation_nodes']} violation nodes, "
                          f"{eq['pages_differing']} pages differing; same URL set: {eq['same_urls']})")
+        if cmp.get("stages"):
+            from stages import render as render_stages  # type: ignore  # bench/stages.py
+
+            lines += ["", "Where idea-audit's visit time goes (`python bench/stages.py STORE`):", "",
+                      render_stages(cmp["stages"])]
         lines.append("")
     scale = r.get("scale") or {}
     if scale:

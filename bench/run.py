@@ -220,6 +220,23 @@ def render_readme(results: dict[str, Any]) -> str:
     return render(results)
 
 
+def rerender() -> int:
+    """README from the stored results (filling in derived figures an older run lacked)."""
+    results = json.loads((OUT / "results.json").read_text())
+    cmp = results.get("compare") or {}
+    idea = cmp.get("idea-audit") or {}
+    if idea.get("ok") and not cmp.get("stages") and Path(idea["db"]).exists():
+        from stages import stage_table  # type: ignore  # bench/stages.py
+
+        cmp["stages"] = stage_table(idea["db"])
+    if cmp:
+        cmp["idea_over_floor_cpu"] = ratio(idea, cmp.get("floor"), "cpu_s")
+        cmp["idea_over_pa11y_cpu"] = ratio(idea, cmp.get("pa11y-ci"), "cpu_s")
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    (BENCH / "README.md").write_text(render_readme(results))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="idea-audit vs the axe floor vs pa11y-ci")
     ap.add_argument("--pages", type=int, default=500, help="pages for the side-by-side comparison")
@@ -228,7 +245,10 @@ def main() -> int:
     ap.add_argument("--no-compare", action="store_true", help="skip the side-by-side comparison")
     ap.add_argument("--tools", default="floor,idea-audit,pa11y-ci")
     ap.add_argument("--browser", default=None)
+    ap.add_argument("--readme-only", action="store_true", help="re-render README.md from bench/out/results.json")
     a = ap.parse_args()
+    if a.readme_only:
+        return rerender()
     found = find_browser(a.browser)
     if not found.found:
         print(found.reason, file=sys.stderr)
@@ -276,6 +296,12 @@ def main() -> int:
         if "floor" in cmp and "idea-audit" in cmp:
             cmp["axe_equal"] = compare_axe(urls, idea_axe(cmp["idea-audit"]["db"]), floor_axe(cmp["floor"]["out"]))
             print(f"[bench] axe findings idea-audit vs floor: {json.dumps(cmp['axe_equal'])}", flush=True)
+        if cmp.get("idea-audit", {}).get("ok"):
+            from stages import stage_table  # type: ignore  # bench/stages.py
+
+            cmp["stages"] = stage_table(cmp["idea-audit"]["db"])
+        cmp["idea_over_floor_cpu"] = ratio(cmp.get("idea-audit"), cmp.get("floor"), "cpu_s")
+        cmp["idea_over_pa11y_cpu"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "cpu_s")
         cmp["idea_over_floor_wall"] = ratio(cmp.get("idea-audit"), cmp.get("floor"), "wall_s")
         cmp["idea_over_pa11y_speed"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "pages_per_min")
         results["compare"] = cmp
