@@ -89,17 +89,21 @@ def render(r: dict[str, Any]) -> str:
     scale = r.get("scale") or {}
     if scale:
         lines += ["### idea-audit growth with pages", "",
-                  "| pages | wall s | s/page | pages/min | CPU s | peak PSS MB (tree) | peak RSS-sum MB | same URL set | date |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+                  "| pages | wall s | s/page | pages/min | CPU s | CPU s/page | peak PSS MB (tree) | peak RSS-sum MB "
+                  "| same URL set | date | load avg at start |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"]
         for n in sorted(scale, key=int):
             t = scale[n]
             lines.append(f"| {n} | {t['wall_s']} | {t['s_per_page']} | {t['pages_per_min']} | {t['cpu_s']} | "
-                         f"{t['peak_mb']} | {t.get('peak_rss_mb', '-')} | {t.get('same_urls', '-')} | {t.get('date', '')} |")
+                         f"{round(t['cpu_s'] / t['pages'], 3)} | {t['peak_mb']} | {t.get('peak_rss_mb', '-')} | "
+                         f"{t.get('same_urls', '-')} | {t.get('date', '')} | "
+                         f"{', '.join(f'{x:.0f}' for x in t.get('load', []))} |")
         keys = sorted(scale, key=int)
         if len(keys) > 1:
             lo, hi = scale[keys[0]], scale[keys[-1]]
             lines += ["", f"- s/page at {keys[-1]} / at {keys[0]}: "
-                      f"**{round(hi['s_per_page'] / lo['s_per_page'], 2)}** (target <= 1.15)",
+                      f"**{round(hi['s_per_page'] / lo['s_per_page'], 2)}** (target <= 1.15); CPU s/page: "
+                      f"**{round((hi['cpu_s'] / hi['pages']) / (lo['cpu_s'] / lo['pages']), 2)}**",
                       f"- peak MB at {keys[-1]} / at {keys[0]}: **{round(hi['peak_mb'] / lo['peak_mb'], 2)}** "
                       "(target <= 1.2; and < 1536 MB at 2000)"]
         lines.append("")
