@@ -15,8 +15,40 @@ from . import __version__
 DEFAULT_USER_AGENT = f"idea-auditor/{__version__} (+https://github.com/idea-auditor/idea-auditor)"
 
 
-def default_concurrency() -> int:
-    return max(1, os.cpu_count() or 1)
+#: Memory one extra worker costs at peak: a browser context with a heavy page plus axe-core
+#: (measured with bench/run.py: ~150-250 MB PSS per busy renderer), rounded up.
+MB_PER_WORKER = 300
+#: Memory kept free for the browser's own processes, Python and the rest of the machine.
+MB_RESERVED = 600
+MAX_DEFAULT_CONCURRENCY = 16
+
+
+def available_memory_mb() -> int | None:
+    """Memory the kernel can hand out without swapping (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def default_concurrency(cpus: int | None = None, free_mb: int | None = None) -> int:
+    """Pages in parallel: one per CPU, fewer when memory would not hold that many workers.
+
+    Each worker keeps a CPU busy (rendering and axe-core are CPU-bound), so more workers than
+    CPUs only queue; and each costs ~MB_PER_WORKER at peak, so a small machine or container
+    gets fewer rather than swapping or being killed.
+    """
+    cpus = cpus if cpus is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                          else os.cpu_count() or 1)
+    free_mb = free_mb if free_mb is not None else available_memory_mb()
+    n = max(1, cpus)
+    if free_mb is not None:
+        n = min(n, max(1, (free_mb - MB_RESERVED) // MB_PER_WORKER))
+    return max(1, min(n, MAX_DEFAULT_CONCURRENCY))
 
 
 @dataclass
