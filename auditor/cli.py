@@ -110,6 +110,8 @@ GATE_HELP = (
 @click.option("--trailing-slash", type=click.Choice(["keep", "strip", "add"]), default="keep", show_default=True)
 @click.option("--no-sitemap", is_flag=True, help="Do not seed the crawl from sitemaps.")
 @click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds per page load.")
+@click.option("--axe-timeout", type=click.FloatRange(5), default=60.0, show_default=True,
+              help="Seconds axe-core may take on one page (pages with thousands of links need more).")
 @click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
 @click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
 @click.option("--format", "fmt", default=DEFAULT_FORMATS, show_default=True,
@@ -138,8 +140,8 @@ GATE_HELP = (
 @click.pass_context
 def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max_pages: int, max_depth: int,
          max_time: float, concurrency: int | None, per_host: int, delay: float, user_agent: str | None,
-         ignore_robots: bool, scope: str, trailing_slash: str, no_sitemap: bool, page_timeout: float, only: str,
-         skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
+         ignore_robots: bool, scope: str, trailing_slash: str, no_sitemap: bool, page_timeout: float,
+         axe_timeout: float, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
          insecure: bool, screenshots: bool, quiet: bool, verbose: bool) -> None:
@@ -175,7 +177,11 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         start_raw = list(urls) or c.get("urls", [])
         if not start_raw:
             raise UsageError("scan needs at least one URL (or --resume RUN_ID, or urls in the config file)")
-        start = [validate_start_url(u) for u in start_raw]
+        try:
+            start = [validate_start_url(u) for u in start_raw]
+        except UsageError as exc:
+            _record_rejected(store, start_raw, str(exc))
+            raise
         only_v = pick("only", only, "checks")
         skip_v = pick("skip", skip)
         settings = Settings(
@@ -187,7 +193,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             scope=pick("scope", scope), trailing_slash=pick("trailing_slash", trailing_slash),
             use_sitemap=(not no_sitemap) if ctx.get_parameter_source("no_sitemap").name == "COMMANDLINE"
             else c.get("use_sitemap", True),
-            page_timeout=pick("page_timeout", page_timeout),
+            page_timeout=pick("page_timeout", page_timeout), axe_timeout=pick("axe_timeout", axe_timeout),
             checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
             browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
             screenshots=screenshots or c.get("screenshots", False))
@@ -237,6 +243,15 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         _err(f"could not audit any page ({why})")
         sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
+
+
+def _record_rejected(store: Store, seeds: list[str], reason: str) -> None:
+    """A start URL that cannot be audited at all still leaves a failed run with the reason."""
+    from .store import new_run_id, now_iso
+
+    run_id = new_run_id()
+    store.create_run(run_id, __version__, [str(u)[:500] for u in seeds], {})
+    store.update_run(run_id, status="failed", error=reason, finished=now_iso())
 
 
 def _csv_list(v: Any) -> list[str]:
@@ -421,7 +436,8 @@ def init_cmd(url: str, directory: str, force: bool) -> None:
 def runs_cmd(db: str) -> None:
     """List stored runs."""
     for run in _open_store(db).list_runs():
-        click.echo(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}")
+        why = f"  ({run['error']})" if run.get("error") and run["status"] != "complete" else ""
+        click.echo(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}{why}")
 
 
 @cli.command("checks")

@@ -35,6 +35,14 @@ AXE_OPTIONS = {
 REDACT_HEADERS = frozenset({"set-cookie", "cookie", "authorization", "proxy-authorization",
                             "www-authenticate", "x-csrf-token", "x-xsrf-token"})
 
+#: axe rules whose cost grows with the square of the links/controls on a page (axe-core
+#: issue #5389; ~40 s and ~30 s on a 3,000-link A-Z index on 2 cores). On pages with at
+#: least DENSE_TARGETS of them they run last, each with what is left of the axe budget.
+SLOW_ON_DENSE = ("target-size", "link-in-text-block")
+DENSE_TARGETS = 800
+COUNT_TARGETS_JS = """() => document.querySelectorAll(
+  'a[href],button,input,select,textarea,summary,[tabindex],[role=button],[role=link]').length"""
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_HTML_CHARS = 2_000_000
 MAX_TEXT_CHARS = 200_000
@@ -137,14 +145,20 @@ class NonHTML(Exception):
 class Gatherer:
     """One Chromium, many contexts. Use as ``async with Gatherer(...) as g``."""
 
-    def __init__(self, settings: Settings, browser_path: str, secrets: Secrets | None = None) -> None:
+    def __init__(self, settings: Settings, browser_path: str, secrets: Secrets | None = None, *,
+                 families: set[str] | None = None, axe_rules: list[str] | None = None) -> None:
+        """``families``: the selected check families (None: all), so page actions nobody reads
+        are skipped; ``axe_rules``: the axe rules to run (None: every WCAG A/AA rule)."""
         self.settings = settings
         self.browser_path = browser_path
         self.secrets = secrets or Secrets()
         self._pw: Any = None
         self.browser: Browser | None = None
         self._probes = probes_script(_probe_sources())
-        self._actions = page_actions()
+        self._actions = [a for a in page_actions() if a.wanted(families)]
+        self._axe_options = axe_options(axe_rules)
+        #: Seconds all page actions of one page may take together (each is bounded too).
+        self.action_budget = max(60.0, 2 * settings.page_timeout)
 
     async def __aenter__(self) -> Gatherer:
         self._pw = await async_playwright().start()
@@ -182,13 +196,21 @@ class Gatherer:
         return ctx
 
     async def visit(self, context: BrowserContext, url: str, depth: int = 0) -> PageArtifacts:
-        """Visit one page; never raises for page problems (they land in ``error``)."""
+        """Visit one page; never raises for page problems (they land in ``error``).
+
+        Two bounded phases: the core (navigation, settle, collect, axe-core) within an outer
+        deadline, whose expiry fails the page; then the page actions (keyboard, mobile,
+        reflow ...) within a shared budget, whose expiry only marks the unfinished
+        measurements, so a slow measurement never loses a page's other results.
+        """
         s = self.settings
         deadline = s.page_timeout + s.idle_wait + s.axe_timeout + 15
         page = await context.new_page()
         art = PageArtifacts(url=url, depth=depth)
         try:
             await asyncio.wait_for(self._visit(page, art), deadline)
+            if not art.error:
+                await self._run_actions(page, art)
         except NonHTML:
             raise
         except asyncio.TimeoutError:
@@ -202,6 +224,24 @@ class Gatherer:
                 pass
         return art
 
+    async def _run_actions(self, page: Page, art: PageArtifacts) -> None:
+        budget = self.action_budget
+        end = time.monotonic() + budget
+        for action in self._actions:
+            left = end - time.monotonic()
+            if left < 1:
+                art.probes[action.name] = {"error": f"not run: the page's measurement budget ({budget:g}s) was spent"}
+                continue
+            cap = min(action.timeout, left)
+            t4 = time.monotonic()
+            try:
+                art.probes[action.name] = await asyncio.wait_for(action.fn(page, art, self.settings), cap)
+            except asyncio.TimeoutError:
+                art.probes[action.name] = {"error": f"timed out after {cap:g}s"}
+            except Exception as exc:  # one broken measurement must not lose the page
+                art.probes[action.name] = {"error": f"{type(exc).__name__}: {_short_error(exc)}"}
+            art.timings[f"action:{action.name}"] = round(time.monotonic() - t4, 3)
+
     async def _visit(self, page: Page, art: PageArtifacts) -> None:
         s = self.settings
         requests: list[str] = []
@@ -211,6 +251,7 @@ class Gatherer:
                 requests.append(req.url)
 
         page.on("request", on_request)
+        art.requests = requests  # filled as the page loads and acts
         quiet = _NetworkQuiet(page)
         page.on("dialog", lambda d: asyncio.ensure_future(_dismiss(d)))
         t0 = time.monotonic()
@@ -260,20 +301,23 @@ class Gatherer:
                 art.probes = {"error": _short_error(exc)}
         art.timings["collect"] = round(time.monotonic() - t2, 3)
         t3 = time.monotonic()
-        art.axe = await self._run_axe(page)
+        if self._axe_options is not None:
+            art.axe = await self._run_axe(page)
         art.timings["axe"] = round(time.monotonic() - t3, 3)
-        for action in self._actions:
-            t4 = time.monotonic()
-            try:
-                art.probes[action.name] = await asyncio.wait_for(action.fn(page, art, s), action.timeout)
-            except asyncio.TimeoutError:
-                art.probes[action.name] = {"error": f"timed out after {action.timeout:g}s"}
-            except Exception as exc:  # one broken measurement must not lose the page
-                art.probes[action.name] = {"error": f"{type(exc).__name__}: {_short_error(exc)}"}
-            art.timings[f"action:{action.name}"] = round(time.monotonic() - t4, 3)
-        art.requests = requests
+
+    async def _axe(self, page: Page, opts: dict[str, Any], timeout: float) -> dict[str, Any]:
+        return await asyncio.wait_for(page.evaluate("(opts) => axe.run(document, opts)", opts), timeout)
 
     async def _run_axe(self, page: Page) -> dict[str, Any]:
+        """axe-core on the page (and its frames), bounded by ``axe_timeout`` in total.
+
+        On link-dense pages the rules in :data:`SLOW_ON_DENSE` run after the others, each
+        with what is left of the budget; one that cannot finish is recorded per rule in
+        ``rule_errors`` and every other rule's result is kept.
+        """
+        budget = self.settings.axe_timeout
+        t0 = time.monotonic()
+        opts = self._axe_options or {}
         try:
             await page.evaluate(AXE_SCRIPT)
             # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
@@ -282,13 +326,64 @@ class Gatherer:
                     await asyncio.wait_for(frame.evaluate(AXE_SCRIPT), 10)
                 except (PlaywrightError, asyncio.TimeoutError):
                     pass
-            raw = await asyncio.wait_for(
-                page.evaluate("(opts) => axe.run(document, opts)", AXE_OPTIONS), self.settings.axe_timeout)
+            later: list[str] = []
+            slow = [r for r in SLOW_ON_DENSE if _runs_rule(opts, r)]
+            targets = await page.evaluate(COUNT_TARGETS_JS) if slow else 0
+            if targets >= DENSE_TARGETS:
+                later = slow
+                opts = _without_rules(opts, later)
+            raw = await self._axe(page, opts, max(1.0, budget - (time.monotonic() - t0)))
         except asyncio.TimeoutError:
-            return {"error": f"axe-core did not finish within {self.settings.axe_timeout:g}s"}
+            return {"error": f"axe-core did not finish within {budget:g}s"}
         except PlaywrightError as exc:
             return {"error": _short_error(exc)}
-        return _slim_axe(raw)
+        rule_errors: dict[str, str] = {}
+        for rule in later:
+            left = budget - (time.monotonic() - t0)
+            why = (f"not finished within the axe-core budget ({budget:g}s, --axe-timeout) on a page with "
+                   f"{targets} links and controls")
+            if rule_errors or left < 1:  # a timed-out axe.run is still busy in the page
+                rule_errors[rule] = why
+                continue
+            try:
+                extra = await self._axe(page, {"runOnly": {"type": "rule", "values": [rule]},
+                                               "resultTypes": AXE_OPTIONS["resultTypes"]}, left)
+            except asyncio.TimeoutError:
+                rule_errors[rule] = why
+                continue
+            except PlaywrightError as exc:
+                rule_errors[rule] = _short_error(exc)
+                continue
+            for kind in ("violations", "incomplete", "passes", "inapplicable"):
+                raw.setdefault(kind, []).extend(extra.get(kind, []))
+        slim = _slim_axe(raw)
+        if rule_errors:
+            slim["rule_errors"] = rule_errors
+        return slim
+
+
+def _runs_rule(opts: dict[str, Any], rule: str) -> bool:
+    only = opts.get("runOnly") or {}
+    if only.get("type") == "rule":
+        return rule in only.get("values", [])
+    return (opts.get("rules") or {}).get(rule, {}).get("enabled", True) is not False
+
+
+def _without_rules(opts: dict[str, Any], rules: list[str]) -> dict[str, Any]:
+    only = opts.get("runOnly") or {}
+    if only.get("type") == "rule":
+        return {**opts, "runOnly": {"type": "rule", "values": [r for r in only["values"] if r not in rules]}}
+    return {**opts, "rules": {**(opts.get("rules") or {}), **{r: {"enabled": False} for r in rules}}}
+
+
+def axe_options(rules: list[str] | None) -> dict[str, Any] | None:
+    """axe-core options for the selected rules: None = all WCAG A/AA rules (by tag, like the
+    floor and pa11y), an empty list = do not run axe-core at all."""
+    if rules is None:
+        return dict(AXE_OPTIONS)
+    if not rules:
+        return None
+    return {"runOnly": {"type": "rule", "values": sorted(rules)}, "resultTypes": AXE_OPTIONS["resultTypes"]}
 
 
 class _NetworkQuiet:

@@ -245,6 +245,17 @@ MAX_RETRIES = 2
 MAX_RETRY_AFTER = 30.0
 
 
+def gather_selection(specs: list[checking.CheckSpec]) -> dict[str, Any]:
+    """What the browser visit must measure for the selected checks: page actions of
+    deselected families and deselected axe rules are not run at all."""
+    every = checking.select()
+    families = {s.family for s in specs}
+    axe = [s.id.removeprefix("axe-") for s in specs if "axe" in s.artifacts]
+    all_axe = len(axe) == sum(1 for s in every if "axe" in s.artifacts)
+    return {"families": None if families == {s.family for s in every} else families,
+            "axe_rules": None if all_axe else axe}
+
+
 def retry_after(headers: Any, attempt: int) -> float:
     """Seconds to wait before retrying: the server's Retry-After (seconds or HTTP date) capped at
     MAX_RETRY_AFTER, else an exponential backoff (1, 2, 4 ... s)."""
@@ -331,7 +342,7 @@ class Scanner:
         from .gather import Gatherer  # Playwright is imported only when a scan runs
 
         try:
-            async with Gatherer(s, browser.path or "", self.secrets) as gatherer:
+            async with Gatherer(s, browser.path or "", self.secrets, **gather_selection(self.specs)) as gatherer:
                 await self._crawl(gatherer, frontier, limiter)
         except CouldNotAudit:
             raise

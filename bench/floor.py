@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from axe_playwright_python.base import AXE_SCRIPT  # noqa: E402
-from playwright.async_api import async_playwright  # noqa: E402
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.async_api import async_playwright
 
-from auditor.browser import LAUNCH_ARGS, find_browser  # noqa: E402
-from auditor.gather import AXE_OPTIONS  # noqa: E402
+from auditor.browser import LAUNCH_ARGS, find_browser
+from auditor.gather import AXE_OPTIONS
 
 
 async def main(urls: list[str], out_path: str, concurrency: int, browser_path: str) -> int:

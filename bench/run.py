@@ -41,9 +41,10 @@ OUT = BENCH / "out"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+from sitegen import page_paths, serve  # noqa: E402  (bench/sitegen.py)
+
 from auditor import __version__  # noqa: E402
 from auditor.browser import LAUNCH_ARGS, find_browser  # noqa: E402
-from sitegen import page_paths, serve  # noqa: E402  (bench/sitegen.py)
 
 PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
 
@@ -192,6 +193,7 @@ def versions(browser: str) -> dict[str, str]:
             return "?"
 
     import playwright
+
     from checks.accessibility import AXE_VERSION
 
     pa11y_pkg = BENCH / "node_modules" / "pa11y-ci" / "package.json"

@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.store import Store  # noqa: E402
+from auditor.store import Store
 
 SKIP = {"dom_content_loaded", "load", "ttfb", "transfer_size"}  # in-page navigation-timing marks, not stages
 

@@ -53,6 +53,9 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
     axe = page.axe
     if axe.get("error"):
         return Outcome(Status.ERROR, detail=f"axe-core did not run: {axe['error']}")
+    rule_error = (axe.get("rule_errors") or {}).get(rule_id)
+    if rule_error:
+        return Outcome(Status.ERROR, detail=f"axe-core rule {rule_id} did not run: {rule_error}")
     findings = []
 
     def collect(kind: str, status: Status) -> bool:

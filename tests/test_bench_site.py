@@ -10,7 +10,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from sitegen import page_paths, render_page, serve  # noqa: E402
+from sitegen import page_paths, render_page, serve
 
 
 def test_pages_are_deterministic_and_varied():

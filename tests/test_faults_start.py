@@ -1,5 +1,5 @@
-"""Start URL faults: each gives one clear error line, the documented exit code, and (once a
-run was started) a run recorded as failed with the reason. Real servers on 127.0.0.1."""
+"""Start URL faults: each gives one clear error line, the documented exit code, and a run
+recorded as failed with the reason. Real servers on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ def _assert_fails(proc, tmp, code: int, *words: str, recorded: bool = True) -> s
 ])
 def test_bad_start_url_is_a_usage_error(tmp_path, url, words):
     proc = scan(url, tmp_path)
-    # nothing was attempted, so no run is recorded: exit 2 like every usage error
-    _assert_fails(proc, tmp_path, 2, *words, recorded=False)
+    # exit 2 like every usage error, and the refusal is on record with its reason
+    _assert_fails(proc, tmp_path, 2, *words)
+    [run] = runs(tmp_path)
+    assert run["started"] and run["finished"]
 
 
 def test_dns_failure(tmp_path):

@@ -35,6 +35,12 @@ class PageAction:
     fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]
     order: int = 100
     timeout: float = 20.0
+    families: tuple[str, ...] = ()
+    """Check families that read this action's result; when none of them is selected
+    (``--checks``/``--skip-checks``) the action is not run. Empty: always run."""
+
+    def wanted(self, families: set[str] | None) -> bool:
+        return families is None or not self.families or bool(set(self.families) & families)
 
 
 @dataclass
@@ -63,11 +69,11 @@ _SITE: dict[str, SiteGatherer] = {}
 _LOADED = False
 
 
-def page_action(name: str, order: int = 100, timeout: float = 20.0):
+def page_action(name: str, order: int = 100, timeout: float = 20.0, families: tuple[str, ...] = ()):
     def wrap(fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]) -> PageAction:
         if name in _ACTIONS:
             raise ValueError(f"duplicate page action {name!r}")
-        _ACTIONS[name] = PageAction(name, fn, order, timeout)
+        _ACTIONS[name] = PageAction(name, fn, order, timeout, tuple(families))
         return _ACTIONS[name]
 
     return wrap

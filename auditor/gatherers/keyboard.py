@@ -170,7 +170,7 @@ def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
     return {"completed": completed, "stuck": stuck}
 
 
-@page_action("keyboard", order=10, timeout=40.0)
+@page_action("keyboard", order=10, timeout=40.0, families=("keyboard",))
 async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     hash_before = await page.evaluate("() => location.hash")
     elements = await page.evaluate(MARK_JS)

@@ -85,7 +85,7 @@ MEASURE_JS = """
 """
 
 
-@page_action("mobile", order=50, timeout=20.0)
+@page_action("mobile", order=50, timeout=20.0, families=("mobile",))
 async def measure_mobile(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"emulation": "width-only (same visit)", "viewports": {}}
     try:

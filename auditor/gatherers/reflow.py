@@ -93,7 +93,7 @@ async def _settle(page: Any) -> None:
     await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-@page_action("reflow", order=50, timeout=30.0)
+@page_action("reflow", order=50, timeout=30.0, families=("reflow",))
 async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     size = page.viewport_size or {"width": 1280, "height": 900}
     await page.evaluate(HELPERS_JS)

@@ -38,7 +38,7 @@ def _is_start(art: Any, settings: Any) -> bool:
     return art.url.rstrip("/") in starts or (art.final_url or "").rstrip("/") in starts
 
 
-@page_action("search_submit", order=900, timeout=25.0)
+@page_action("search_submit", order=900, timeout=25.0, families=("search",))
 async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
     if not _is_start(art, settings):
         return None
