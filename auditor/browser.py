@@ -1,4 +1,12 @@
-"""Finding a Chromium to drive: explicit path, then Playwright's own, then the system's."""
+"""Finding a Chromium to drive: explicit path, then Playwright's own, then the system's.
+
+A *headless shell* (Playwright's ``chromium-headless-shell`` download, Debian/Ubuntu's
+``chromium-headless-shell`` package) is preferred over a full Chrome/Chromium wherever both
+exist: same Blink and V8, but without the desktop browser's machinery. Measured with
+``bench/floor.py`` on 2 cores (60 pages, 2 workers): the browser process used 4.5 s of CPU
+instead of 27 s, and the pages took 15.7 s instead of 41.5 s. Playwright itself runs the
+headless shell for headless launches.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +33,9 @@ LAUNCH_ARGS = [
 ]
 
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+#: Headless shells on the system: Debian's binary (its /usr/bin name is a shell wrapper), then PATH.
+SYSTEM_SHELLS = ("/usr/lib/chromium/chromium-headless-shell", "chromium-headless-shell", "chrome-headless-shell",
+                 "headless_shell")
 
 FIX_HINT = (
     "no Chromium found. Install one with `python -m playwright install chromium`, or "
@@ -58,6 +69,19 @@ def _playwright_chromium() -> str | None:
     return path if path and os.path.exists(path) else None
 
 
+def _playwright_headless_shell() -> str | None:
+    """Playwright's ``chromium-headless-shell`` download, if one was installed."""
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
+    if root == "0":
+        return None
+    found = sorted(Path(root).glob("chromium_headless_shell-*/chrome-*/*headless_shell"), reverse=True)
+    return next((str(p) for p in found if p.is_file() and os.access(p, os.X_OK)), None)
+
+
+def _executable(p: str | None) -> str | None:
+    return p if p and os.path.isfile(p) and os.access(p, os.X_OK) else None
+
+
 def find_browser(explicit: str | None = None) -> BrowserInfo:
     """The browser to use, and why. Never raises; ``path`` is None when none is found."""
     if explicit:
@@ -71,9 +95,16 @@ def find_browser(explicit: str | None = None) -> BrowserInfo:
         if os.path.isfile(p) and os.access(p, os.X_OK):
             return BrowserInfo(p, "env", f"${ENV_VAR}")
         return BrowserInfo(None, "env", f"${ENV_VAR}={env!r} is not an executable file")
+    pw = _playwright_headless_shell()
+    if pw:
+        return BrowserInfo(pw, "playwright", "Playwright's own headless shell")
     pw = _playwright_chromium()
     if pw:
         return BrowserInfo(pw, "playwright", "Playwright's own Chromium")
+    for name in SYSTEM_SHELLS:
+        p = _executable(name if "/" in name else shutil.which(name))
+        if p:
+            return BrowserInfo(p, "system", f"system headless shell ({name})")
     for name in SYSTEM_NAMES:
         p = shutil.which(name)
         if p:

@@ -402,7 +402,7 @@ class Scanner:
                         return
                     try:
                         if served >= s.recycle_every:
-                            await ctx.close()
+                            await gatherer.close_context(ctx)
                             ctx = await gatherer.new_context()
                             served = 0
                         served += 1
@@ -412,10 +412,7 @@ class Scanner:
                             active -= 1
                             cond.notify_all()
             finally:
-                try:
-                    await asyncio.wait_for(ctx.close(), 10)
-                except Exception:
-                    pass
+                await gatherer.close_context(ctx)
 
         workers = max(1, s.concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))

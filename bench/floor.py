@@ -1,6 +1,7 @@
 """The floor: the least any axe-based auditor must do per page.
 
-One warm Chromium, ``--concurrency`` contexts; each page is navigated (until ``load``),
+One warm Chromium, ``--concurrency`` contexts with one tab each; the tab is navigated from
+page to page (until ``load``; reusing the tab is the cheapest way, see auditor/gather.py),
 axe-core is injected and run with the same tags and options as idea-audit, and the
 violations are written as one JSON line per page. Nothing else: no crawl, no store, no
 other checks. Usage: ``floor.py URLS_FILE OUT_JSONL --concurrency 2 [--browser PATH]``.
@@ -35,9 +36,9 @@ async def main(urls: list[str], out_path: str, concurrency: int, browser_path: s
             async def worker() -> None:
                 nonlocal failures
                 ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+                page = await ctx.new_page()  # one tab per worker, navigated page to page (as idea-audit does)
                 while not queue.empty():
                     url = queue.get_nowait()
-                    page = await ctx.new_page()
                     try:
                         await page.goto(url, wait_until="load", timeout=30_000)
                         await page.evaluate(AXE_SCRIPT)
@@ -48,8 +49,8 @@ async def main(urls: list[str], out_path: str, concurrency: int, browser_path: s
                     except Exception as exc:  # a floor run records the failure and goes on
                         failures += 1
                         out.write(json.dumps({"url": url, "error": str(exc)[:200]}) + "\n")
-                    finally:
                         await page.close()
+                        page = await ctx.new_page()
                 await ctx.close()
 
             await asyncio.gather(*(worker() for _ in range(concurrency)))

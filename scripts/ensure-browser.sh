@@ -3,7 +3,15 @@
 # download, else Debian/Ubuntu's package. Says clearly when none can be had.
 set -u
 PY="${1:-.venv/bin/python}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
 if "$PY" -m auditor doctor >/dev/null 2>&1; then
+  # A full Chrome/Chromium works; a headless shell is much lighter (see auditor/browser.py).
+  # Take Debian/Ubuntu's package when apt already knows it; never fail for want of it.
+  if ! "$PY" -m auditor doctor | grep -q "headless shell" && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive timeout 300 $SUDO apt-get install -y -qq chromium-headless-shell \
+      >/dev/null 2>&1 || true
+  fi
   "$PY" -m auditor doctor | sed -n '2,4p'
   exit 0
 fi
@@ -13,11 +21,11 @@ if timeout 300 "$PY" -m playwright install chromium >/tmp/idea-audit-pw-install.
   "$PY" -m auditor doctor | sed -n '2,4p'
   exit 0
 fi
-echo "playwright install failed (see /tmp/idea-audit-pw-install.log); trying apt-get install chromium"
+echo "playwright install failed (see /tmp/idea-audit-pw-install.log); trying apt-get install chromium-headless-shell"
 if command -v apt-get >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
-  if $SUDO apt-get update -qq >/dev/null 2>&1 && \
+  $SUDO apt-get update -qq >/dev/null 2>&1
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1
+  if "$PY" -m auditor doctor >/dev/null 2>&1 || \
      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null 2>&1; then
     if "$PY" -m auditor doctor >/dev/null 2>&1; then
       "$PY" -m auditor doctor | sed -n '2,4p'
