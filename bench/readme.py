@@ -24,8 +24,9 @@ python bench/sitegen.py --pages 500 --port 8000       # just serve the generated
 
 What runs (same URL list, same concurrency, same Chromium, one after the other):
 
-- **floor** (`bench/floor.py`): one warm Chromium, one context per worker; navigate to `load`,
-  inject axe-core, `axe.run` with idea-audit's tags (WCAG 2.0/2.1/2.2 A+AA). Nothing else.
+- **floor** (`bench/floor.py`): one warm Chromium, one context and one tab per worker; the tab
+  is navigated from page to page (to `load`), axe-core injected, `axe.run` with idea-audit's
+  tags (WCAG 2.0/2.1/2.2 A+AA). Nothing else.
 - **idea-audit**: `idea-audit scan BASE/ --max-pages N --concurrency C` with every registered
   check (the "full suite" grows as check families are added), SQLite store, HTML+JSON reports.
   It crawls from `/`; the sitemap lists exactly the N pages and pages link only inside that
@@ -35,14 +36,22 @@ What runs (same URL list, same concurrency, same Chromium, one after the other):
   same Chromium (`chromeLaunchConfig.executablePath`). pa11y's WCAG2AA maps to axe tags
   wcag2a/wcag21a/wcag2aa/wcag21aa + best-practice (not 2.2), with the axe-core bundled by pa11y.
 
-Measures: wall time; CPU time of the whole process tree (`getrusage(RUSAGE_CHILDREN)`, which
-counts every exited descendant: Python/Node, the Playwright driver, every Chromium process);
+The floor and idea-audit get the browser `idea-audit doctor` finds: a headless shell when one
+is installed (Debian's `chromium-headless-shell` here), which is what Playwright itself
+launches headless. pa11y-ci's bundled Puppeteer fails most pages on the headless shell
+("Protocol error (Target.closeTarget)"), so it gets the full Chromium of the same build; pages
+it could not audit are counted in "pages failed" (they still cost it time).
+
+Measures: wall time; CPU time of the whole process tree: the larger of
+`getrusage(RUSAGE_CHILDREN)` (descendants that were waited for) and the sum of per-process
+CPU seen by the sampler (Chromium's zygote-forked renderers are not always reaped up the
+tree, so getrusage alone can miss them);
 peak memory = the largest sum over the tree of PSS (proportional set size: memory shared
 between Chromium processes split among them, i.e. what the tree really costs; sampled every
 0.5 s) and, for reference, of RSS (sampled every 100 ms; counts shared pages once per
 process, so it overstates). The memory targets are judged on PSS.
-The machine is shared with other engineers' test runs: figures are noisy (load average at
-the start of each run is recorded).
+Nothing else ran on the machine during the latest figures unless the load average at the
+start of a run (recorded) says otherwise.
 """
 
 
@@ -58,8 +67,9 @@ def render(r: dict[str, Any]) -> str:
     if cmp:
         lines += [f"### Side by side: {cmp['pages']} pages, concurrency {cmp['concurrency']} ({cmp.get('date', '')}, "
                   f"load avg at start {', '.join(f'{x:.1f}' for x in cmp.get('load', []))})", "",
-                  "| tool | pages/min | wall s | CPU s | peak PSS MB (tree) | peak RSS-sum MB | s/page | exit |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "| tool | pages/min | wall s | CPU s | peak PSS MB (tree) | peak RSS-sum MB | s/page | exit "
+                  "| pages failed | browser |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         for tool in ("floor", "idea-audit", "pa11y-ci"):
             t = cmp.get(tool)
             if not t:
@@ -68,7 +78,8 @@ def render(r: dict[str, Any]) -> str:
                 lines.append(f"| {tool} | not run: {t['error']} | | | | | | |")
                 continue
             lines.append(f"| {tool} | {t['pages_per_min']} | {t['wall_s']} | {t['cpu_s']} | {t['peak_mb']} | "
-                         f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} |")
+                         f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} | "
+                         f"{_fmt(t.get('pages_failed'))} | {t.get('browser') or cmp.get('browser') or '-'} |")
         lines += ["", f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3)",
                   f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "
                   "(target >= 2)"]
