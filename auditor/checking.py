@@ -147,6 +147,15 @@ def load_all() -> dict[str, CheckSpec]:
     return dict(sorted(_REGISTRY.items()))
 
 
+#: Scan parameters checks may read (set from Settings by the scanner, per process): a check
+#: stays a pure function of its artifacts and these values.
+PARAMS: dict[str, Any] = {}
+
+
+def param(name: str, default: Any) -> Any:
+    return PARAMS.get(name, default)
+
+
 def select(only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[CheckSpec]:
     """Checks to run. ``only``/``skip`` match a check id, a family, or an id prefix."""
     specs = list(load_all().values())

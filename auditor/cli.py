@@ -112,6 +112,8 @@ GATE_HELP = (
 @click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds per page load.")
 @click.option("--axe-timeout", type=click.FloatRange(5), default=60.0, show_default=True,
               help="Seconds axe-core may take on one page (pages with thousands of links need more).")
+@click.option("--target-grade", type=click.FloatRange(1, 20), default=None,
+              help="Plain-language target reading grade (default 8, the federal plain-language goal).")
 @click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
 @click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
 @click.option("--format", "fmt", default=DEFAULT_FORMATS, show_default=True,
@@ -141,7 +143,7 @@ GATE_HELP = (
 def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max_pages: int, max_depth: int,
          max_time: float, concurrency: int | None, per_host: int, delay: float, user_agent: str | None,
          ignore_robots: bool, scope: str, trailing_slash: str, no_sitemap: bool, page_timeout: float,
-         axe_timeout: float, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
+         axe_timeout: float, target_grade: float | None, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
          insecure: bool, screenshots: bool, quiet: bool, verbose: bool) -> None:
@@ -194,6 +196,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             use_sitemap=(not no_sitemap) if ctx.get_parameter_source("no_sitemap").name == "COMMANDLINE"
             else c.get("use_sitemap", True),
             page_timeout=pick("page_timeout", page_timeout), axe_timeout=pick("axe_timeout", axe_timeout),
+            target_grade=pick("target_grade", target_grade),
             checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
             browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
             screenshots=screenshots or c.get("screenshots", False))

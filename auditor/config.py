@@ -83,7 +83,7 @@ def _formats(v: Any) -> list[str]:
 #: Top-level keys: name -> validator.
 SCAN_KEYS: dict[str, Any] = {
     "urls": _str_list, "max_pages": _int(1), "max_depth": _int(0), "max_time": _num(0), "concurrency": _int(1),
-    "per_host": _int(0), "delay": _num(0), "page_timeout": _num(1), "axe_timeout": _num(5), "scope": _choice("host", "subdomains"),
+    "per_host": _int(0), "delay": _num(0), "page_timeout": _num(1), "axe_timeout": _num(5), "target_grade": _num(1, 20), "scope": _choice("host", "subdomains"),
     "trailing_slash": _choice("keep", "strip", "add"), "user_agent": _str, "obey_robots": _bool,
     "use_sitemap": _bool, "checks": _str_list, "skip": _str_list, "formats": _formats, "out": _str, "db": _str,
     "browser_path": _str, "insecure": _bool, "screenshots": _bool,

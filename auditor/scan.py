@@ -80,21 +80,46 @@ class ScanStats:
 
 
 class HostLimiter:
-    """Politeness: at most N pages in flight per host, and a delay between requests."""
+    """Politeness: at most N pages in flight per host, a delay between requests, and
+    adaptive back-off.
+
+    Two signals slow a host down: a 429/503 answer (:meth:`back_off`: pause as asked, then
+    space requests more), and server response times that grow well past the site's own
+    baseline (:meth:`observe`: one page fewer in flight per step, down to one, then extra
+    spacing; given back step by step when the site recovers).
+    """
+
+    #: Responses count as "slow" when the recent average is this many times the baseline ...
+    SLOW_FACTOR = 3.0
+    #: ... and at least this many seconds (fast sites jitter by large factors harmlessly).
+    SLOW_MIN_S = 1.0
+    #: Pages whose response times make the baseline.
+    BASELINE_PAGES = 5
 
     def __init__(self, per_host: int, delay: float) -> None:
-        self.per_host = per_host
+        self.per_host = max(1, per_host)
         self.delay = delay
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._last: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._not_before: dict[str, float] = {}
         self._extra: dict[str, float] = {}
-        """Adaptive extra delay per host, grown by 429/503 answers (capped)."""
+        """Adaptive extra delay per host, grown by 429/503 answers or slow responses (capped)."""
+        self._held: dict[str, int] = {}
+        """Permits taken out of a host's semaphore while it is slow (capacity = per_host - held)."""
+        self._pending: set[asyncio.Task[None]] = set()
+        self._base: dict[str, float] = {}
+        self._recent: dict[str, float] = {}
+        self._seen: dict[str, int] = {}
+        self.events: list[str] = []
+        """What the limiter did, for the run's log (``slowed``/``recovered`` per host)."""
+
+    def capacity(self, host: str) -> int:
+        return self.per_host - self._held.get(host, 0)
 
     async def acquire(self, url: str) -> str:
         host = urlsplit(url).netloc
-        sem = self._sems.setdefault(host, asyncio.Semaphore(self.per_host))
+        sem = self._sem(host)
         await sem.acquire()
         pause = self._not_before.get(host, 0.0) - time.monotonic()
         if pause > 0:
@@ -109,10 +134,53 @@ class HostLimiter:
                 self._last[host] = time.monotonic()
         return host
 
+    def _sem(self, host: str) -> asyncio.Semaphore:
+        return self._sems.setdefault(host, asyncio.Semaphore(self.per_host))
+
     def back_off(self, host: str, wait: float) -> None:
         """The host said "too many requests": pause it for ``wait`` s and space later requests more."""
         self._not_before[host] = max(self._not_before.get(host, 0.0), time.monotonic() + wait)
         self._extra[host] = min(max(0.5, 2 * self._extra.get(host, 0.0)), 5.0)
+
+    def observe(self, host: str, seconds: float | None) -> None:
+        """One page's server response time (time to first byte): adapt to the host's pace."""
+        if seconds is None or seconds < 0:
+            return
+        n = self._seen[host] = self._seen.get(host, 0) + 1
+        if n <= self.BASELINE_PAGES:
+            base = self._base.get(host, seconds)
+            self._base[host] = base + (seconds - base) / n  # running mean
+            self._recent[host] = self._base[host]
+            return
+        recent = self._recent[host] = 0.7 * self._recent[host] + 0.3 * seconds
+        base = self._base[host]
+        if recent > max(self.SLOW_MIN_S, self.SLOW_FACTOR * base):
+            if self.capacity(host) > 1:
+                self._hold(host)
+                self.events.append(f"{host} slowed down (responses ~{recent:.1f}s vs {base:.1f}s): "
+                                   f"{self.capacity(host)} page(s) in flight")
+            elif self._extra.get(host, 0.0) < 5.0:
+                self._extra[host] = min(max(0.5, 2 * self._extra.get(host, 0.0)), 5.0)
+                self.events.append(f"{host} still slow: {self._extra[host]:.1f}s between requests")
+            self._recent[host] = base + (recent - base) / 2  # judge the new pace afresh
+        elif recent < 1.5 * base + 0.05:
+            if self._extra.get(host, 0.0) > 0 and host not in self._not_before_active():
+                self._extra[host] = 0.0 if self._extra[host] <= 0.5 else self._extra[host] / 2
+            elif self._held.get(host, 0) > 0:
+                self._held[host] -= 1
+                self._sem(host).release()
+                self.events.append(f"{host} recovered: {self.capacity(host)} page(s) in flight")
+
+    def _not_before_active(self) -> set[str]:
+        now = time.monotonic()
+        return {h for h, t in self._not_before.items() if t > now}
+
+    def _hold(self, host: str) -> None:
+        """Take one permit out of circulation (as soon as one is free)."""
+        self._held[host] = self._held.get(host, 0) + 1
+        task = asyncio.ensure_future(self._sem(host).acquire())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     def release(self, host: str) -> None:
         self._sems[host].release()
@@ -292,6 +360,8 @@ class Scanner:
         self.secrets = secrets or Secrets()
         self.progress = progress or Progress()
         self.specs = checking.select(settings.checks, settings.skip_checks)
+        if settings.target_grade is not None:
+            checking.PARAMS["target_grade"] = settings.target_grade
         self.stats = ScanStats()
         self.run_id = ""
 
@@ -439,6 +509,8 @@ class Scanner:
                                     final_url=nh.final_url, content_type=nh.content_type, headers=nh.headers)
             finally:
                 limiter.release(host)
+            ttfb = art.timings.get("ttfb") if not art.error else None
+            limiter.observe(host, ttfb / 1000 if isinstance(ttfb, (int, float)) else None)
             if art.status_code in RETRY_STATUSES and attempt < MAX_RETRIES:
                 # 429/503: wait as the server asks (capped), slow this host down, try again
                 limiter.back_off(host, retry_after(art.headers, attempt))

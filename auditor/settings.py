@@ -80,6 +80,8 @@ class Settings:
     """Pages a browser context serves before it is replaced (bounds memory)."""
     header_names: list[str] = field(default_factory=list)
     insecure: bool = False
+    target_grade: float | None = None
+    """Plain-language target reading grade (Flesch-Kincaid); None: $IDEA_AUDIT_TARGET_GRADE or 8."""
     screenshots: bool = False
     """Take desktop and mobile screenshots of each page (failing elements outlined) for the scorecard."""
 

@@ -35,7 +35,7 @@ def _never_download() -> None:
 
 _never_download()
 
-from auditor.checking import check
+from auditor.checking import check, param
 from auditor.model import Outcome, PageArtifacts, Severity, Status
 from auditor.scoring import SEVERITY_WEIGHT
 
@@ -89,12 +89,13 @@ def readability(page: PageArtifacts) -> Outcome:
     grade = textstat.flesch_kincaid_grade(text)
     fog = textstat.gunning_fog(text)
     ease = textstat.flesch_reading_ease(text)
-    detail = f"Flesch-Kincaid grade {grade:.1f}, Gunning fog {fog:.1f}, reading ease {ease:.0f} (target grade {TARGET_GRADE:g})"
-    if grade <= TARGET_GRADE:
+    target = float(param("target_grade", TARGET_GRADE))
+    detail = f"Flesch-Kincaid grade {grade:.1f}, Gunning fog {fog:.1f}, reading ease {ease:.0f} (target grade {target:g})"
+    if grade <= target:
         return Outcome(Status.PASS, detail=detail)
     hardest = sorted(sentences(text), key=lambda s: textstat.flesch_kincaid_grade(s), reverse=True)[:QUOTES]
-    status = Status.WARN if grade <= TARGET_GRADE + 2 else Status.FAIL
-    findings = [readability.finding(page_url(page), f"Grade {grade:.1f} > target {TARGET_GRADE:g}. Hard passage: "
+    status = Status.WARN if grade <= target + 2 else Status.FAIL
+    findings = [readability.finding(page_url(page), f"Grade {grade:.1f} > target {target:g}. Hard passage: "
                                     f"\u201c{_quote(s)}\u201d", snippet=_quote(s), status=status,
                                     fix_hint="Split long sentences and swap long words for short ones.")
                 for s in hardest]

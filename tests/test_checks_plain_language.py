@@ -52,3 +52,18 @@ def test_word_list_is_large_enough():
 
     words = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text())["words"]
     assert len(words) >= 100 and words["utilize"] == "use"
+
+
+def test_target_grade_is_a_scan_setting():
+    from auditor import checking
+    from auditor.scan import Scanner
+    from auditor.settings import Settings
+    from auditor.store import Store
+
+    try:
+        Scanner(Settings(start_urls=["http://127.0.0.1/"], target_grade=40), Store(":memory:"))
+        lenient = run_page("plain-readability", page(DENSE))
+        assert lenient.status is Status.PASS and "target grade 40" in lenient.detail
+    finally:
+        checking.PARAMS.pop("target_grade", None)
+    assert run_page("plain-readability", page(DENSE)).status is not Status.PASS
