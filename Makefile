@@ -29,6 +29,8 @@ lint: venv
 	$(VENV)/bin/ruff check auditor checks tests bench fixtures scripts
 
 bench: browser
+	$(PY) -m pip install --quiet -e '.[bench]'
+	cd bench && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent || echo "npm install failed: pa11y-ci will be skipped"
 	$(PY) bench/run.py
 
 clean:
