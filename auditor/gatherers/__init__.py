@@ -69,6 +69,17 @@ _SITE: dict[str, SiteGatherer] = {}
 _LOADED = False
 
 
+#: Waits for the page's next rendering update. After a viewport change the new width and
+#: layout apply at once, and by the first animation frame the page's resize and
+#: media-query listeners have run (HTML's "update the rendering" runs them before
+#: animation-frame callbacks; tests/test_gather_viewport.py checks it in Chromium).
+NEXT_FRAME_JS = "() => new Promise(r => requestAnimationFrame(() => r()))"
+
+
+async def next_frame(page: Any) -> None:
+    await page.evaluate(NEXT_FRAME_JS)
+
+
 def page_action(name: str, order: int = 100, timeout: float = 20.0, families: tuple[str, ...] = ()):
     def wrap(fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]) -> PageAction:
         if name in _ACTIONS:

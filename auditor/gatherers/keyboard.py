@@ -8,6 +8,7 @@ action's own timeout. Focus and the URL fragment are restored afterwards.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from . import page_action
@@ -155,7 +156,7 @@ CLEANUP_JS = r"""
     el.removeAttribute('data-ia-kbd'); el.removeAttribute('data-ia-skip');
   }
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
-  if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search + hash);
+  if (location.hash !== hash) history.replaceState(history.state, '', location.href.split('#')[0] + hash);
   window.scrollTo(0, 0);
 }
 """
@@ -170,35 +171,146 @@ def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
     return {"completed": completed, "stuck": stuck}
 
 
+#: Tab presses sent before the recorded stops are read back (the fast walk).
+BATCH = 15
+
+# The fast walk: each Tab's keyup (dispatched after the keydown moved focus and scrolled)
+# runs STOP_JS in the page and keeps the result, so presses can be sent back to back and
+# read in one round trip per batch. Returns whether the page has frames or plugins, whose
+# keyups never reach this document (those pages take the per-press walk).
+RECORD_JS = "() => { const measure = " + STOP_JS.strip() + r""";
+  window.__iaStops = [];
+  window.__iaKeyup = (e) => {
+    if (e.key !== 'Tab' || window.__iaBusy) return;
+    window.__iaBusy = true;
+    try { window.__iaStops.push(measure()); }
+    catch (err) { window.__iaStops.push({body: true, error: String(err).slice(0, 200)}); }
+    finally { window.__iaBusy = false; }
+  };
+  window.addEventListener('keyup', window.__iaKeyup, true);
+  return !!document.querySelector('iframe,frame,object,embed');
+}"""
+
+UNRECORD_JS = r"""
+() => {
+  if (window.__iaKeyup) window.removeEventListener('keyup', window.__iaKeyup, true);
+  const stops = window.__iaStops || [];
+  delete window.__iaKeyup; delete window.__iaStops;
+  return stops;
+}
+"""
+
+_TAB_DOWN = {"type": "rawKeyDown", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9,
+             "nativeVirtualKeyCode": 9}
+_TAB_UP = {**_TAB_DOWN, "type": "keyUp"}
+
+
+def should_stop(stops: list[dict[str, Any]]) -> bool:
+    """Whether the Tab walk so far has said all it can: it left the page, wrapped to its
+    first stop, stopped moving, or keeps cycling inside a subset."""
+    stop = stops[-1]
+    ids = [s.get("id") for s in stops if not s.get("body")]
+    if stop.get("body") and len(stops) > 1:
+        return True  # left the page: a full cycle
+    if len(ids) > 1 and ids[-1] is not None and ids[-1] == ids[0] and len(stops) > 1:
+        return True  # wrapped back to the first stop
+    if len(ids) >= 3 and ids[-1] == ids[-2] == ids[-3]:
+        return True  # focus does not move
+    return len(ids) > 4 and ids[-1] is not None and ids.count(ids[-1]) >= 3  # cycling inside a subset
+
+
+async def _cdp(page: Any) -> Any:
+    """The tab's own DevTools session (kept with the tab, which is reused page to page)."""
+    cdp = getattr(page, "_ia_cdp", None)
+    if cdp is None:
+        cdp = await page.context.new_cdp_session(page)
+        page._ia_cdp = cdp
+    return cdp
+
+
+async def _walk_fast(page: Any, stops: list[dict[str, Any]]) -> bool:
+    """Tab in batches of ``BATCH`` presses sent back to back over the DevTools session;
+    the page records each stop on keyup. False when a batch came back short (a keyup went
+    elsewhere): the caller goes on press by press."""
+    cdp = await _cdp(page)
+    sent = 0
+    while sent < MAX_TAB_STOPS:
+        n = min(BATCH, MAX_TAB_STOPS - sent)
+        sends = []
+        for _ in range(n):
+            sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_DOWN))
+            sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_UP))
+        await asyncio.gather(*sends)
+        sent += n
+        got = await page.evaluate("() => window.__iaStops.splice(0)")
+        for stop in got:
+            stops.append(stop)
+            if should_stop(stops):
+                return True
+        if len(got) != n:
+            return False
+    return True
+
+
+async def _walk_slow(page: Any, stops: list[dict[str, Any]]) -> None:
+    """Tab press by press, measuring after each (pages with frames, or after a short batch)."""
+    while len(stops) < MAX_TAB_STOPS:
+        await page.keyboard.press("Tab")
+        stops.append(await page.evaluate(STOP_JS))
+        if should_stop(stops):
+            return
+
+
+# One round trip before the walk: the fragment to restore, the operable elements, and the
+# recorder (which says whether the page has frames).
+SETUP_JS = ("() => ({hash: location.hash, elements: (" + MARK_JS.strip() + ")(), frames: ("
+            + RECORD_JS + ")()})")
+
+# One round trip after it: stop recording, find the skip link and focus it for the test.
+FINISH_JS = ("() => { (" + UNRECORD_JS.strip() + ")(); const skip = (" + SKIP_FIND_JS.strip() + ")();"
+             " if (skip && skip.target_exists) document.querySelector('[data-ia-skip]').focus();"
+             " return skip; }")
+
+# And one to read the skip link's effect and put the page back.
+RESULT_JS = ("([href, hash]) => { const r = href ? (" + SKIP_RESULT_JS.strip() + ")(href) : null; ("
+             + CLEANUP_JS.strip() + ")(hash); return r; }")
+
+
 @page_action("keyboard", order=10, timeout=40.0, families=("keyboard",))
 async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
-    hash_before = await page.evaluate("() => location.hash")
-    elements = await page.evaluate(MARK_JS)
+    setup = await page.evaluate(SETUP_JS)
+    hash_before = setup["hash"]
     stops: list[dict[str, Any]] = []
+    walk = "per-press"
+    cleaned = False
     try:
-        for _ in range(MAX_TAB_STOPS):
-            await page.keyboard.press("Tab")
-            stop = await page.evaluate(STOP_JS)
-            stops.append(stop)
-            ids = [s.get("id") for s in stops if not s.get("body")]
-            if stop.get("body") and len(stops) > 1:
-                break  # left the page: a full cycle
-            if len(ids) > 1 and ids[-1] is not None and ids[-1] == ids[0] and len(stops) > 1:
-                break  # wrapped back to the first stop
-            if len(ids) >= 3 and ids[-1] == ids[-2] == ids[-3]:
-                break  # focus does not move
-            if len(ids) > 4 and ids[-1] is not None and ids.count(ids[-1]) >= 3:
-                break  # cycling inside a subset
-        skip = await page.evaluate(SKIP_FIND_JS)
+        done = False
+        if not setup["frames"]:
+            try:
+                done = await _walk_fast(page, stops)
+                walk = "batched" if done else "batched, then per-press"
+            except Exception:  # no DevTools session (not Chromium): the per-press walk
+                walk = "per-press"
+        if not done and not (stops and should_stop(stops)):
+            await page.evaluate(UNRECORD_JS)
+            await _walk_slow(page, stops)
+        skip = await page.evaluate(FINISH_JS)
+        href = None
         if skip and skip["target_exists"]:
-            await page.focus("[data-ia-skip]")
             await page.keyboard.press("Enter")
-            await page.wait_for_timeout(50)
+            # a same-document jump is synchronous; let skip links done in script settle
+            await page.evaluate("() => new Promise(r => setTimeout(r, 10))")
             await page.keyboard.press("Tab")
-            skip.update(await page.evaluate(SKIP_RESULT_JS, skip["href"]))
+            href = skip["href"]
         elif skip:
             skip["moved"] = False
+        result = await page.evaluate(RESULT_JS, [href, hash_before])
+        cleaned = True
+        if href:
+            skip.update(result)
     finally:
-        await page.evaluate(CLEANUP_JS, hash_before)
-    return {"elements": elements, "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
-            **tab_summary(stops)}
+        if not cleaned:
+            await page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
+                                hash_before)
+    return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
+            "walk": walk, **tab_summary(stops)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import page_action
+from . import next_frame, page_action
 
 #: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
 PHONE_VIEWPORTS = ((375, 667), (320, 640))
@@ -91,10 +91,11 @@ async def measure_mobile(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     try:
         for width, height in PHONE_VIEWPORTS:
             await page.set_viewport_size({"width": width, "height": height})
-            # two animation frames: media queries applied and resize handlers run (a fixed
+            # the page's resize and media-query handlers have run by the next frame (a fixed
             # 100 ms sleep here cost 0.2 s a page for nothing, bench/run.py)
-            await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            await next_frame(page)
             out["viewports"][str(width)] = await page.evaluate(MEASURE_JS, MAX_TARGETS)
     finally:
         await page.set_viewport_size(DESKTOP_VIEWPORT)
+        await next_frame(page)  # later measurements see the desktop layout, handlers run
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import page_action
+from . import next_frame, page_action
 
 REFLOW_WIDTH = 320
 ZOOM_WIDTH = 640  # 200% zoom of the 1280 px window
@@ -89,10 +89,6 @@ HELPERS_JS = r"""
 """
 
 
-async def _settle(page: Any) -> None:
-    await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
 @page_action("reflow", order=50, timeout=30.0, families=("reflow",))
 async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     size = page.viewport_size or {"width": 1280, "height": 900}
@@ -101,22 +97,22 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     base_clipped = await page.evaluate("() => window.__iaClipped()")
     try:
         await page.set_viewport_size({"width": REFLOW_WIDTH, "height": 256})
-        await _settle(page)
+        await next_frame(page)
         out["reflow"] = await page.evaluate("() => window.__iaOverflow()")
         await page.set_viewport_size({"width": ZOOM_WIDTH, "height": size["height"] // 2})
-        await _settle(page)
+        await next_frame(page)
         zoom_clipped = await page.evaluate("() => window.__iaClipped()")
         out["zoom"] = {"width": ZOOM_WIDTH,
                        "clipped": [{"selector": k, "snippet": v} for k, v in zoom_clipped.items()
                                    if k not in base_clipped]}
     finally:
         await page.set_viewport_size(size)
-        await _settle(page)
+        await next_frame(page)
     style_id = "__ia_text_spacing"
     try:
         await page.evaluate("([id, css]) => { const s = document.createElement('style'); s.id = id; "
                             "s.textContent = css; document.head.appendChild(s); }", [style_id, TEXT_SPACING_CSS])
-        await _settle(page)
+        await next_frame(page)
         spaced = await page.evaluate("() => window.__iaClipped()")
         out["text_spacing"] = {"clipped": [{"selector": k, "snippet": v} for k, v in spaced.items()
                                            if k not in base_clipped]}

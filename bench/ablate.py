@@ -1,0 +1,99 @@
+"""Where the time goes, by subtraction: idea-audit on the same pages with one page-action
+family left out at a time, next to the full suite and the axe-only floor.
+
+    python bench/ablate.py                  # 150 pages, concurrency 2
+    python bench/ablate.py --pages 300 --variants full,-keyboard,axe-only
+
+Each variant is a separate ``idea-audit scan`` of the generated bench site, measured like
+``bench/run.py`` measures (wall time, CPU of the whole process tree, peak PSS). The cost of
+a family is the full suite minus the run without it. Results go to
+``bench/out/ablate.json`` and a table is printed (and written to ``bench/out/ablate.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from run import OUT, measure, run_floor  # noqa: E402
+from sitegen import page_paths, serve  # noqa: E402
+
+from auditor.browser import find_browser  # noqa: E402
+
+#: variant name -> extra scan arguments
+VARIANTS: dict[str, list[str]] = {
+    "full": [],
+    "-keyboard": ["--skip", "keyboard"],
+    "-reflow": ["--skip", "reflow"],
+    "-mobile": ["--skip", "mobile"],
+    "-search": ["--skip", "search"],
+    "-plain": ["--skip", "plain-language"],
+    "axe-only": ["--checks", "accessibility"],
+}
+
+
+def run_variant(base: str, n: int, conc: int, browser: str, name: str, extra: list[str]) -> dict[str, Any]:
+    tag = "ablate" + name.replace("-", "_")
+    db = OUT / f"{tag}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "auditor", "scan", base + "/", "--max-pages", str(n), "--max-depth", "3",
+           "--concurrency", str(conc), "--db", str(db), "--out", str(OUT / f"{tag}-report"),
+           "--browser-path", browser, "-q", *extra]
+    res = measure(name, cmd, n, OUT / f"{tag}.log", env={"PYTHONPATH": str(BENCH.parent)}, ok_codes=(0, 1))
+    res["args"] = extra
+    return res
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    full = results.get("full")
+    rows = ["| variant | wall s | CPU s | peak PSS MB | s/page | wall saved vs full | CPU saved vs full |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, r in results.items():
+        saved_w = f"{full['wall_s'] - r['wall_s']:.1f}" if full and name != "full" else "-"
+        saved_c = f"{full['cpu_s'] - r['cpu_s']:.1f}" if full and name != "full" else "-"
+        rows.append(f"| {name} | {r['wall_s']} | {r['cpu_s']} | {r['peak_mb']} | {r['s_per_page']} | {saved_w} | {saved_c} |")
+    return "\n".join(rows) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=150)
+    ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--variants", default="floor," + ",".join(VARIANTS))
+    ap.add_argument("--browser", default=None)
+    a = ap.parse_args()
+    found = find_browser(a.browser)
+    if not found.found:
+        print(found.reason, file=sys.stderr)
+        return 3
+    browser = found.path or ""
+    OUT.mkdir(exist_ok=True)
+    server, base = serve(a.pages)
+    urls_file = OUT / f"urls-{a.pages}.txt"
+    urls_file.write_text("\n".join(base + p for p in page_paths(a.pages)) + "\n")
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for name in a.variants.split(","):
+            if name == "floor":
+                results[name] = run_floor(urls_file, a.pages, a.concurrency, browser, f"ablate-{a.pages}")
+            else:
+                results[name] = run_variant(base, a.pages, a.concurrency, browser, name, VARIANTS[name])
+    finally:
+        server.shutdown()
+    (OUT / "ablate.json").write_text(json.dumps({"pages": a.pages, "concurrency": a.concurrency,
+                                                  "results": results}, indent=2))
+    md = table(results)
+    (OUT / "ablate.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
