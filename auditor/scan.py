@@ -546,8 +546,8 @@ class Scanner:
         if len(frontier.limits_hit) != limits:
             self.store.update_run(self.run_id, limit_hit=sorted(frontier.limits_hit))
         pending = list(frontier.queue)[before:]
-        outcomes, findings = ([], []) if art.error else await asyncio.to_thread(self._check_page, art)
-        summary = checking.summarize(art) if not art.error else {}
+        # checks and the page summary (simhash, text stats) are CPU work: off the event loop
+        outcomes, findings, summary = ([], [], {}) if art.error else await asyncio.to_thread(self._check_page, art)
         self.store.save_page(self.run_id, art, summary, outcomes, findings,
                              new_entries=[(q.url, q.depth, q.source) for q in pending],
                              new_skips=list(frontier.new_skips))
@@ -559,12 +559,12 @@ class Scanner:
         self.progress.page_done(art, self.stats.audited + self.stats.failed, len(frontier.queue))
 
     def _check_page(self, art: PageArtifacts) -> tuple[list[tuple[str, str, float | None, float, list[str], str]],
-                                                         list[Any]]:
+                                                         list[Any], dict[str, Any]]:
         outcomes, findings = [], []
         for spec, out in checking.run_page_checks(self.specs, art):
             outcomes.append(_outcome_row(spec, out))
             findings.extend(out.findings)
-        return outcomes, findings
+        return outcomes, findings, checking.summarize(art)
 
     async def _finish_site(self, site: SiteArtifacts, frontier: Frontier) -> None:
         documents = {u: sorted(set(srcs)) for u, srcs in frontier.documents.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 from ._html import fold, parse
 
@@ -48,7 +49,30 @@ def words(text: str) -> list[str]:
 
 
 def simhash(text: str, k: int = 5) -> str | None:
-    """64-bit simhash of k-word shingles (hex); None when the text is too short to compare."""
+    """64-bit simhash of k-word shingles (hex); None when the text is too short to compare.
+
+    Bit b is set when more than half the shingle hashes have it set. Counted per byte
+    value (at most 256 per byte position) instead of per bit of every hash: the same
+    result, ~10x faster on long pages (it runs for every audited page).
+    """
+    w = [x.lower() for x in words(text)]
+    if len(w) < 40:
+        return None
+    digests = [hashlib.blake2b(" ".join(w[i:i + k]).encode(), digest_size=8).digest()
+               for i in range(len(w) - k + 1)]
+    ones = [0] * 64
+    for pos in range(8):  # digest byte ``pos`` holds bits 8*(7-pos) .. 8*(7-pos)+7 of the big-endian int
+        base = 8 * (7 - pos)
+        for val, count in Counter(d[pos] for d in digests).items():
+            for bit in range(8):
+                if val >> bit & 1:
+                    ones[base + bit] += count
+    n = len(digests)
+    return f"{sum(1 << b for b in range(64) if 2 * ones[b] > n):016x}"
+
+
+def _simhash_reference(text: str, k: int = 5) -> str | None:
+    """The textbook per-bit simhash (kept for the equivalence test)."""
     w = [x.lower() for x in words(text)]
     if len(w) < 40:
         return None

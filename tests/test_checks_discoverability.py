@@ -101,3 +101,17 @@ def test_near_duplicates():
     short = page(doc(body="<p>Hi.</p>"), url=BASE + "s")
     assert run_site("disc-near-duplicates", SiteArtifacts(start_url=BASE), [a, short]).status is Status.NOT_APPLICABLE
     assert row(short)["summary"]["disc"]["simhash"] is None
+
+
+def test_simhash_counts_bits_like_the_textbook_algorithm():
+    import random
+
+    from checks._content import _simhash_reference, simhash
+
+    rng = random.Random(7)
+    vocab = "the agency program benefits apply eligible federal service grant office public".split()
+    for n in (39, 40, 41, 120, 1500):
+        for seed in range(5):
+            text = " ".join(rng.choice(vocab + [str(seed)]) for _ in range(n))
+            assert simhash(text) == _simhash_reference(text)
+    assert simhash("word " * 39) is None
