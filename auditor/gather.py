@@ -142,6 +142,11 @@ class NonHTML(Exception):
         self.headers = headers or {}
 
 
+#: The layout every page is loaded and audited at (the mobile and reflow actions narrow it
+#: for their measurements and the gatherer puts it back).
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+
 class Gatherer:
     """One Chromium, many contexts. Use as ``async with Gatherer(...) as g``."""
 
@@ -188,7 +193,7 @@ class Gatherer:
             user_agent=self.settings.user_agent,
             extra_http_headers=self.secrets.headers or None,
             ignore_https_errors=self.settings.insecure,
-            viewport={"width": 1280, "height": 900},
+            viewport=dict(DESKTOP_VIEWPORT),
             service_workers="block",
         )
         if self.secrets.cookies:
@@ -267,6 +272,20 @@ class Gatherer:
     async def _run_actions(self, page: Page, art: PageArtifacts) -> None:
         budget = self.action_budget
         end = time.monotonic() + budget
+        # which actions run on this page, so one can leave state the next one wants (the
+        # reflow action leaves the 320 px layout for the mobile action)
+        page._ia_actions = {a.name for a in self._actions}  # type: ignore[attr-defined]
+        try:
+            await self._run_each(page, art, end, budget)
+        finally:
+            # whatever an action left (or failed to restore), the next page starts at desktop size
+            if page.viewport_size != DESKTOP_VIEWPORT and not page.is_closed():
+                try:
+                    await asyncio.wait_for(page.set_viewport_size(dict(DESKTOP_VIEWPORT)), 10)
+                except Exception:
+                    pass
+
+    async def _run_each(self, page: Page, art: PageArtifacts, end: float, budget: float) -> None:
         for action in self._actions:
             left = end - time.monotonic()
             if left < 1:
@@ -458,10 +477,14 @@ class _NetworkQuiet:
 
     async def wait(self, cap: float) -> None:
         end = time.monotonic() + cap
-        while time.monotonic() < end:
-            if self.in_flight == 0 and time.monotonic() - self.last_change >= QUIET_WINDOW:
+        while (now := time.monotonic()) < end:
+            quiet_for = now - self.last_change
+            if self.in_flight == 0 and quiet_for >= QUIET_WINDOW:
                 return
-            await asyncio.sleep(QUIET_POLL)
+            # nothing in flight: sleep just until the window would close (a request that
+            # starts meanwhile moves last_change and the loop looks again)
+            wait = QUIET_WINDOW - quiet_for if self.in_flight == 0 else QUIET_POLL
+            await asyncio.sleep(min(max(wait, 0.005), QUIET_POLL * 3, end - now))
 
 
 #: Seconds without network activity that count as "settled" after ``load``.

@@ -16,6 +16,7 @@ from typing import Any
 from . import next_frame, page_action
 
 REFLOW_WIDTH = 320
+REFLOW_HEIGHT = 256  # 1280x1024 at 400%: WCAG 1.4.10's 320 by 256 CSS px
 ZOOM_WIDTH = 640  # 200% zoom of the 1280 px window
 
 #: WCAG 1.4.12's text-spacing values, as the bookmarklets used by auditors apply them.
@@ -89,25 +90,16 @@ HELPERS_JS = r"""
 """
 
 
-@page_action("reflow", order=50, timeout=30.0, families=("reflow",))
+@page_action("reflow", order=45, timeout=30.0, families=("reflow",))
 async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
+    """Desktop first (the baseline, then text spacing), then 640 px (zoom), then 320 px
+    (reflow). Each width change re-lays the whole page, the dearest step here, so the
+    320 px layout is left for the mobile action when it runs next (it measures 320 px
+    too); otherwise, and on any error, the desktop size is restored."""
     size = page.viewport_size or {"width": 1280, "height": 900}
     await page.evaluate(HELPERS_JS)
     out: dict[str, Any] = {}
     base_clipped = await page.evaluate("() => window.__iaClipped()")
-    try:
-        await page.set_viewport_size({"width": REFLOW_WIDTH, "height": 256})
-        await next_frame(page)
-        out["reflow"] = await page.evaluate("() => window.__iaOverflow()")
-        await page.set_viewport_size({"width": ZOOM_WIDTH, "height": size["height"] // 2})
-        await next_frame(page)
-        zoom_clipped = await page.evaluate("() => window.__iaClipped()")
-        out["zoom"] = {"width": ZOOM_WIDTH,
-                       "clipped": [{"selector": k, "snippet": v} for k, v in zoom_clipped.items()
-                                   if k not in base_clipped]}
-    finally:
-        await page.set_viewport_size(size)
-        await next_frame(page)
     style_id = "__ia_text_spacing"
     try:
         await page.evaluate("([id, css]) => { const s = document.createElement('style'); s.id = id; "
@@ -118,4 +110,20 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
                                            if k not in base_clipped]}
     finally:
         await page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id)
+    leave_narrow = False
+    try:
+        await page.set_viewport_size({"width": ZOOM_WIDTH, "height": size["height"] // 2})
+        await next_frame(page)
+        zoom_clipped = await page.evaluate("() => window.__iaClipped()")
+        out["zoom"] = {"width": ZOOM_WIDTH,
+                       "clipped": [{"selector": k, "snippet": v} for k, v in zoom_clipped.items()
+                                   if k not in base_clipped]}
+        await page.set_viewport_size({"width": REFLOW_WIDTH, "height": REFLOW_HEIGHT})
+        await next_frame(page)
+        out["reflow"] = await page.evaluate("() => window.__iaOverflow()")
+        leave_narrow = "mobile" in getattr(page, "_ia_actions", ())
+    finally:
+        if not leave_narrow:
+            await page.set_viewport_size(size)
+            await next_frame(page)
     return out
