@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS
-from .gatherers import page_actions
+from .gatherers import evaluate_json, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -108,26 +108,25 @@ def probes_script(sources: dict[str, str]) -> str | None:
     return "async () => {\n  const out = {};\n" + "\n".join(parts) + "\n  return out;\n}"
 
 
-def _slim_axe(results: dict[str, Any]) -> dict[str, Any]:
-    """Keep what checks and reports read; passes/inapplicable by rule id only."""
-
-    def nodes(rule: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"target": n.get("target"), "html": (n.get("html") or "")[:1000],
-                 "impact": n.get("impact"), "failureSummary": (n.get("failureSummary") or "")[:1000]}
-                for n in rule.get("nodes", [])[:200]]
-
-    def full(kind: str) -> list[dict[str, Any]]:
-        return [{"id": r["id"], "impact": r.get("impact"), "help": r.get("help"),
-                 "helpUrl": r.get("helpUrl"), "tags": r.get("tags", []), "nodes": nodes(r)}
-                for r in results.get(kind, [])]
-
-    return {
-        "violations": full("violations"),
-        "incomplete": full("incomplete"),
-        "passes": [{"id": r["id"]} for r in results.get("passes", [])],
-        "inapplicable": [{"id": r["id"]} for r in results.get("inapplicable", [])],
-        "engine": (results.get("testEngine") or {}).get("version", ""),
-    }
+#: axe.run, with its result cut down in the page to what checks and reports read (passes
+#: and inapplicable rules by id only, at most 200 nodes a rule, snippets capped) and handed
+#: over as one JSON string. A full result as a structured value is the largest message of
+#: a visit: Playwright's driver and its Python side serialise and validate it value by
+#: value, which cost more Python CPU than any check (pyinstrument, docs/performance.md).
+AXE_RUN_JS = r"""
+async (opts) => {
+  const r = await axe.run(document, opts);
+  const nodes = (rule) => (rule.nodes || []).slice(0, 200).map(n => ({
+    target: n.target, html: (n.html || '').slice(0, 1000), impact: n.impact ?? null,
+    failureSummary: (n.failureSummary || '').slice(0, 1000)}));
+  const full = (list) => (list || []).map(x => ({id: x.id, impact: x.impact ?? null, help: x.help ?? null,
+    helpUrl: x.helpUrl ?? null, tags: x.tags || [], nodes: nodes(x)}));
+  return JSON.stringify({
+    violations: full(r.violations), incomplete: full(r.incomplete),
+    passes: (r.passes || []).map(x => ({id: x.id})), inapplicable: (r.inapplicable || []).map(x => ({id: x.id})),
+    engine: (r.testEngine || {}).version || ''});
+}
+"""
 
 
 class NonHTML(Exception):
@@ -347,7 +346,7 @@ class Gatherer:
         await quiet.wait(s.idle_wait)
         art.timings["settle"] = round(time.monotonic() - t1, 3)
         t2 = time.monotonic()
-        info = await page.evaluate(COLLECT_JS)
+        info = await evaluate_json(page, COLLECT_JS)
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
@@ -356,7 +355,7 @@ class Gatherer:
         art.html = (await page.content())[:MAX_HTML_CHARS]
         if self._probes:
             try:
-                art.probes = await asyncio.wait_for(page.evaluate(self._probes), 30)
+                art.probes = await asyncio.wait_for(evaluate_json(page, self._probes), 30)
             except (PlaywrightError, asyncio.TimeoutError) as exc:
                 art.probes = {"error": _short_error(exc)}
         art.timings["collect"] = round(time.monotonic() - t2, 3)
@@ -366,7 +365,7 @@ class Gatherer:
         art.timings["axe"] = round(time.monotonic() - t3, 3)
 
     async def _axe(self, page: Page, opts: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return await asyncio.wait_for(page.evaluate("(opts) => axe.run(document, opts)", opts), timeout)
+        return json.loads(await asyncio.wait_for(page.evaluate(AXE_RUN_JS, opts), timeout))
 
     async def _run_axe(self, page: Page) -> dict[str, Any]:
         """axe-core on the page (and its frames), bounded by ``axe_timeout`` in total.
@@ -416,7 +415,7 @@ class Gatherer:
                 continue
             for kind in ("violations", "incomplete", "passes", "inapplicable"):
                 raw.setdefault(kind, []).extend(extra.get(kind, []))
-        slim = _slim_axe(raw)
+        slim = raw  # already cut down in the page (AXE_RUN_JS)
         if rule_errors:
             slim["rule_errors"] = rule_errors
         return slim

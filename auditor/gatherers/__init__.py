@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,19 @@ class SiteGatherer:
 _ACTIONS: dict[str, PageAction] = {}
 _SITE: dict[str, SiteGatherer] = {}
 _LOADED = False
+
+
+async def evaluate_json(target: Any, fn: str, arg: Any = None) -> Any:
+    """Evaluate the JS function ``fn`` (sync or async) and get its result as one JSON string.
+
+    For results with many values (link lists, probe data, focus stops): Playwright moves a
+    structured result value by value through its driver and validates each on arrival in
+    Python; one string is moved and checked once and parsed by ``json`` in C. Values JSON
+    cannot hold (undefined, NaN, functions) arrive as None or are dropped, so ``fn``
+    should return plain data.
+    """
+    raw = await target.evaluate(f"async (arg) => JSON.stringify(await ({fn.strip()})(arg))", arg)
+    return json.loads(raw) if raw is not None else None
 
 
 #: Waits for the page's next rendering update. After a viewport change the new width and

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from . import page_action
+from . import evaluate_json, page_action
 
 #: Tab presses per page: enough for a long navigation, bounded for cost.
 MAX_TAB_STOPS = 60
@@ -242,7 +242,7 @@ async def _walk_fast(page: Any, stops: list[dict[str, Any]]) -> bool:
             sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_UP))
         await asyncio.gather(*sends)
         sent += n
-        got = await page.evaluate("() => window.__iaStops.splice(0)")
+        got = await evaluate_json(page, "() => window.__iaStops.splice(0)")
         for stop in got:
             stops.append(stop)
             if should_stop(stops):
@@ -278,7 +278,7 @@ RESULT_JS = ("([href, hash]) => { const r = href ? (" + SKIP_RESULT_JS.strip() +
 
 @page_action("keyboard", order=10, timeout=40.0, families=("keyboard",))
 async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
-    setup = await page.evaluate(SETUP_JS)
+    setup = await evaluate_json(page, SETUP_JS)
     hash_before = setup["hash"]
     stops: list[dict[str, Any]] = []
     walk = "per-press"
