@@ -108,6 +108,15 @@ def probes_script(sources: dict[str, str]) -> str | None:
     return "async () => {\n  const out = {};\n" + "\n".join(parts) + "\n  return out;\n}"
 
 
+#: axe-core as a script every new http(s) document of a context runs before its own
+#: scripts: the 0.5 MB source crosses Playwright's driver once per context instead of once
+#: per page and frame (36 ms of a 60 ms injection was that transfer, docs/performance.md).
+INIT_AXE = "if (location.protocol === 'http:' || location.protocol === 'https:') {\n" + AXE_SCRIPT + "\n}"
+AXE_VERSION = AXE_SCRIPT[:60].split("axe v")[-1].split()[0]
+#: Our axe-core is loaded (a page that ships its own axe, another version, gets ours injected).
+HAS_AXE_JS = ("() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
+              f" && window.axe.version === {json.dumps(AXE_VERSION)}")
+
 #: axe.run, with its result cut down in the page to what checks and reports read (passes
 #: and inapplicable rules by id only, at most 200 nodes a rule, snippets capped) and handed
 #: over as one JSON string. A full result as a structured value is the largest message of
@@ -197,6 +206,8 @@ class Gatherer:
         )
         if self.secrets.cookies:
             await ctx.add_cookies(self.secrets.cookies)  # type: ignore[arg-type]
+        if self._axe_options is not None:
+            await ctx.add_init_script(script=INIT_AXE)
         ctx.set_default_timeout(self.settings.page_timeout * 1000)
         return ctx
 
@@ -378,11 +389,15 @@ class Gatherer:
         t0 = time.monotonic()
         opts = self._axe_options or {}
         try:
-            await page.evaluate(AXE_SCRIPT)
+            # normally there already (INIT_AXE); not where the page replaced its document
+            # or a frame is about:blank/srcdoc
+            if not await page.evaluate(HAS_AXE_JS):
+                await page.evaluate(AXE_SCRIPT)
             # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
             for frame in page.frames[1:50]:
                 try:
-                    await asyncio.wait_for(frame.evaluate(AXE_SCRIPT), 10)
+                    if not await asyncio.wait_for(frame.evaluate(HAS_AXE_JS), 10):
+                        await asyncio.wait_for(frame.evaluate(AXE_SCRIPT), 10)
                 except (PlaywrightError, asyncio.TimeoutError):
                     pass
             later: list[str] = []
