@@ -245,11 +245,9 @@ class Gatherer:
             if page._ia_on_request is not None:  # type: ignore[attr-defined]
                 page.remove_listener("request", page._ia_on_request)  # type: ignore[attr-defined]
                 page._ia_on_request = None  # type: ignore[attr-defined]
-            if healthy and not getattr(page, "_ia_crashed", False):
-                try:  # unload the page now: its timers, media and redirects stop here
-                    await page.goto("about:blank", timeout=5_000)
-                except Exception:
-                    healthy = False
+            # a healthy tab stays on the page: the next visit's navigation unloads it (an
+            # about:blank in between cost a navigation a page, and the worker moves straight
+            # on to the next page while this one's checks run)
             if not healthy or getattr(page, "_ia_crashed", False):
                 self._tabs.pop(context, None)
                 try:
@@ -470,34 +468,36 @@ class _NetworkQuiet:
     """
 
     def __init__(self, page: Page) -> None:
-        self.in_flight = 0
+        self.in_flight: set[Any] = set()
         self.last_change = time.monotonic()
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
 
     def reset(self) -> None:
-        """A new navigation: requests of the page before it no longer count."""
-        self.in_flight = 0
+        """A new navigation: requests of the page before it no longer count (those the
+        navigation cancels end as failed ones, which are then not in the set)."""
+        self.in_flight.clear()
         self.last_change = time.monotonic()
 
-    def _started(self, _req: Any) -> None:
-        self.in_flight += 1
+    def _started(self, req: Any) -> None:
+        self.in_flight.add(req)
         self.last_change = time.monotonic()
 
-    def _ended(self, _req: Any) -> None:
-        self.in_flight = max(0, self.in_flight - 1)
-        self.last_change = time.monotonic()
+    def _ended(self, req: Any) -> None:
+        if req in self.in_flight:
+            self.in_flight.discard(req)
+            self.last_change = time.monotonic()
 
     async def wait(self, cap: float) -> None:
         end = time.monotonic() + cap
         while (now := time.monotonic()) < end:
             quiet_for = now - self.last_change
-            if self.in_flight == 0 and quiet_for >= QUIET_WINDOW:
+            if not self.in_flight and quiet_for >= QUIET_WINDOW:
                 return
             # nothing in flight: sleep just until the window would close (a request that
             # starts meanwhile moves last_change and the loop looks again)
-            wait = QUIET_WINDOW - quiet_for if self.in_flight == 0 else QUIET_POLL
+            wait = QUIET_WINDOW - quiet_for if not self.in_flight else QUIET_POLL
             await asyncio.sleep(min(max(wait, 0.005), QUIET_POLL * 3, end - now))
 
 

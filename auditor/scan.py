@@ -11,7 +11,7 @@ import asyncio
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -462,9 +462,13 @@ class Scanner:
                     await cond.wait()
 
         async def worker() -> None:
+            # A worker's checks and store write of one page run while its tab visits the
+            # next: the browser is not idle while Python checks. At most one page is behind,
+            # and a worker's pages are stored in the order visited.
             nonlocal active
             ctx = await gatherer.new_context()
             served = 0
+            behind: asyncio.Future[None] | None = None
             try:
                 while True:
                     entry = await next_entry()
@@ -476,19 +480,35 @@ class Scanner:
                             ctx = await gatherer.new_context()
                             served = 0
                         served += 1
-                        await self._one(gatherer, ctx, entry, frontier, limiter, audited_finals)
+                        finish = await self._one(gatherer, ctx, entry, frontier, limiter, audited_finals)
+                        if behind is not None:
+                            prev, behind = behind, None
+                            try:
+                                await prev
+                            except BaseException:
+                                if finish is not None:
+                                    finish.close()
+                                raise
+                        if finish is not None:
+                            behind = asyncio.ensure_future(finish)
                     finally:
                         async with cond:
                             active -= 1
                             cond.notify_all()
             finally:
-                await gatherer.close_context(ctx)
+                try:
+                    if behind is not None:
+                        await behind
+                finally:
+                    await gatherer.close_context(ctx)
 
         workers = max(1, s.concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))
 
     async def _one(self, gatherer: Any, ctx: Any, entry: QueuedURL, frontier: Frontier, limiter: HostLimiter,
-                   audited_finals: set[str]) -> None:
+                   audited_finals: set[str]) -> Coroutine[Any, Any, None] | None:
+        """Visit one queued URL and queue its links; returns what is left to do for the page
+        (checks and the store write, :meth:`_finish`), or None when nothing is."""
         from .gather import NonHTML
 
         for attempt in range(MAX_RETRIES + 1):
@@ -545,13 +565,16 @@ class Scanner:
                 frontier.add(link.href, entry.depth + 1, entry.url)
         if len(frontier.limits_hit) != limits:
             self.store.update_run(self.run_id, limit_hit=sorted(frontier.limits_hit))
-        pending = list(frontier.queue)[before:]
+        pending = [(q.url, q.depth, q.source) for q in list(frontier.queue)[before:]]
+        skips = list(frontier.new_skips)
+        frontier.new_skips.clear()
+        return self._finish(art, pending, skips, frontier)
+
+    async def _finish(self, art: PageArtifacts, pending: list[tuple[str, int, str]], skips: list[Any],
+                      frontier: Frontier) -> None:
         # checks and the page summary (simhash, text stats) are CPU work: off the event loop
         outcomes, findings, summary = ([], [], {}) if art.error else await asyncio.to_thread(self._check_page, art)
-        self.store.save_page(self.run_id, art, summary, outcomes, findings,
-                             new_entries=[(q.url, q.depth, q.source) for q in pending],
-                             new_skips=list(frontier.new_skips))
-        frontier.new_skips.clear()
+        self.store.save_page(self.run_id, art, summary, outcomes, findings, new_entries=pending, new_skips=skips)
         if art.error:
             self.stats.failed += 1
         else:

@@ -20,6 +20,7 @@ python bench/run.py                                   # = make bench
 python bench/run.py --pages 200 --scale ''            # side by side only, 200 pages
 python bench/run.py --no-compare --scale 100,2000     # growth runs only
 python bench/sitegen.py --pages 500 --port 8000       # just serve the generated site
+python bench/ablate.py --pages 150                    # cost of each check family by subtraction
 ```
 
 What runs (same URL list, same concurrency, same Chromium, one after the other):

@@ -63,6 +63,8 @@ class TreeSampler(threading.Thread):
         self.samples = 0
         self.cpu: dict[int, float] = {}
         """pid -> last seen user+system CPU seconds of every process of the tree."""
+        self.kind: dict[int, str] = {}
+        """pid -> what the process is (python, node, browser, renderer, other chromium)."""
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -79,6 +81,8 @@ class TreeSampler(threading.Thread):
                 try:
                     ct = p.cpu_times()
                     self.cpu[p.pid] = ct.user + ct.system
+                    if p.pid not in self.kind:
+                        self.kind[p.pid] = process_kind(p)
                     if with_pss:
                         full = p.memory_full_info()
                         total += full.rss
@@ -92,6 +96,23 @@ class TreeSampler(threading.Thread):
                 self.peak, self.peak_procs = total, len(procs)
             self.peak_pss = max(self.peak_pss, pss)
             self.stop.wait(self.interval)
+
+
+def process_kind(p: psutil.Process) -> str:
+    """A process of the tree by its role: where a tool's CPU time goes."""
+    try:
+        cmd = p.cmdline()
+    except psutil.Error:
+        return "other"
+    exe = os.path.basename(cmd[0]) if cmd else ""
+    if "python" in exe:
+        return "python"
+    if exe == "node" or exe.endswith("/node"):
+        return "node"
+    kind = next((a.split("=", 1)[1] for a in cmd if a.startswith("--type=")), None)
+    if kind is None:
+        return "browser" if ("chrom" in exe or "headless" in exe) else "other"
+    return "renderer" if kind == "renderer" else "chromium " + kind
 
 
 def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str] | None = None,
@@ -116,8 +137,13 @@ def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str
     # per process (which misses at most the last 100 ms of each); report the larger.
     cpu_sampled = sum(sampler.cpu.values())
     cpu = max(cpu_reaped, cpu_sampled)
+    by_kind: dict[str, float] = {}
+    for pid, secs in sampler.cpu.items():
+        k = sampler.kind.get(pid, "other")
+        by_kind[k] = round(by_kind.get(k, 0.0) + secs, 1)
     res = {"tool": name, "pages": pages, "rc": rc, "ok": rc in ok_codes, "wall_s": round(wall, 1),
            "cpu_s": round(cpu, 1), "cpu_reaped_s": round(cpu_reaped, 1), "cpu_sampled_s": round(cpu_sampled, 1),
+           "cpu_by_process": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
            "peak_mb": round(sampler.peak_pss / 2**20),
            "peak_rss_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
            "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
