@@ -50,7 +50,13 @@ MAX_REQUESTS = 1000
 
 # One round trip for everything the page-level checks need from the DOM.
 COLLECT_JS = """
-() => {
+(watch) => {
+  if (watch) {  // note when the DOM first changes from here on (see WATCH_END_JS)
+    const w = {t0: performance.now(), first: null, mo: null};
+    w.mo = new MutationObserver(() => { if (w.first === null) w.first = (performance.now() - w.t0) / 1000; });
+    w.mo.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+    window.__iaWatch = w;
+  }
   const regionOf = (el) => {
     const r = el.closest('header,nav,main,footer,aside,[role=banner],[role=navigation],[role=main],[role=contentinfo]');
     if (!r) return 'other';
@@ -225,7 +231,7 @@ class Gatherer:
         whose page failed, crashed or timed out is closed and replaced.
         """
         s = self.settings
-        deadline = s.page_timeout + s.idle_wait + s.axe_timeout + 15
+        deadline = s.page_timeout + s.idle_wait + 2 * s.axe_timeout + 15  # a look may be taken twice
         page = await self._tab(context)
         art = PageArtifacts(url=url, depth=depth)
         healthy = False
@@ -352,10 +358,41 @@ class Gatherer:
             await page.wait_for_load_state("load", timeout=min(s.page_timeout, 10.0) * 1000)
         except PlaywrightError:
             pass
-        await quiet.wait(s.idle_wait)
+        # Most pages are quiet at ``load``. Rather than sit out the quiet window, look at
+        # such a page at once (with a watch on its DOM and network) and keep what was seen
+        # only if nothing changed before the window would have closed; otherwise wait for
+        # quiet and look again. Pages with frames (the watch sees one document) and pages
+        # still loading something wait first, as before.
+        window_end = quiet.window_end() if len(page.frames) == 1 else None
+        if window_end is None:
+            await quiet.wait(s.idle_wait)
         art.timings["settle"] = round(time.monotonic() - t1, 3)
+        if window_end is not None:
+            quiet.watch()
+            t_watch = time.monotonic()
+            try:
+                await self._look(page, art, watch=True)
+                now = time.monotonic()
+                if now < window_end:  # a very fast look: the rest of the window still counts
+                    await asyncio.sleep(window_end - now)
+                first_change = await page.evaluate(WATCH_END_JS)
+            except PlaywrightError:  # e.g. the page navigated away meanwhile
+                first_change = 0.0
+            finally:
+                quiet.unwatch()
+            changed = (quiet.first_start is not None and quiet.first_start <= window_end) or (
+                first_change is not None and t_watch + first_change <= window_end + WATCH_SLACK)
+            if not changed:
+                return
+            t5 = time.monotonic()
+            await quiet.wait(s.idle_wait)
+            art.timings["resettle"] = round(time.monotonic() - t5, 3)
+        await self._look(page, art)
+
+    async def _look(self, page: Page, art: PageArtifacts, watch: bool = False) -> None:
+        """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
-        info = await evaluate_json(page, COLLECT_JS)
+        info = await evaluate_json(page, COLLECT_JS, watch)
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
@@ -470,6 +507,9 @@ class _NetworkQuiet:
     def __init__(self, page: Page) -> None:
         self.in_flight: set[Any] = set()
         self.last_change = time.monotonic()
+        self.watching = False
+        self.first_start: float | None = None
+        """While watching: when the first request started (monotonic seconds)."""
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
@@ -480,9 +520,22 @@ class _NetworkQuiet:
         self.in_flight.clear()
         self.last_change = time.monotonic()
 
+    def window_end(self) -> float | None:
+        """When the quiet window closes if nothing else starts; None while requests are in flight."""
+        return None if self.in_flight else self.last_change + QUIET_WINDOW
+
+    def watch(self) -> None:
+        self.watching = True
+        self.first_start = None
+
+    def unwatch(self) -> None:
+        self.watching = False
+
     def _started(self, req: Any) -> None:
         self.in_flight.add(req)
         self.last_change = time.monotonic()
+        if self.watching and self.first_start is None:
+            self.first_start = self.last_change
 
     def _ended(self, req: Any) -> None:
         if req in self.in_flight:
@@ -504,6 +557,19 @@ class _NetworkQuiet:
 #: Seconds without network activity that count as "settled" after ``load``.
 QUIET_WINDOW = 0.15
 QUIET_POLL = 0.05
+#: Ends the DOM watch COLLECT_JS starts: seconds from its start to the first change, or
+#: null for none (0 when the watch is gone: the page has a new document).
+WATCH_END_JS = """() => {
+  const w = window.__iaWatch;
+  if (!w) return 0;
+  if (w.first === null && w.mo.takeRecords().length) w.first = (performance.now() - w.t0) / 1000;
+  w.mo.disconnect();
+  delete window.__iaWatch;
+  return w.first;
+}"""
+#: Seconds of leeway when comparing the page's clock with ours (the watch starts a round
+#: trip after ``t_watch``, so a change is, if anything, dated early: counted in the window).
+WATCH_SLACK = 0.02
 
 
 async def _dismiss(dialog: Any) -> None:

@@ -34,14 +34,19 @@ What runs (same URL list, same concurrency, same Chromium, one after the other):
   set, so it audits the same URLs; the bench verifies the stored URL set equals the list and
   that idea-audit's axe violations (rule + node target, per page) equal the floor's.
 - **pa11y-ci** with the axe runner, `standard: WCAG2AA`, same concurrency, launched on the
-  same Chromium (`chromeLaunchConfig.executablePath`). pa11y's WCAG2AA maps to axe tags
-  wcag2a/wcag21a/wcag2aa/wcag21aa + best-practice (not 2.2), with the axe-core bundled by pa11y.
+  same browser as the others (`chromeLaunchConfig.executablePath`, `headless: "shell"` for a
+  headless shell). pa11y's WCAG2AA maps to axe tags wcag2a/wcag21a/wcag2aa/wcag21aa +
+  best-practice (not 2.2), with the axe-core bundled by pa11y. Otherwise pa11y-ci's defaults
+  (a fresh incognito context per page). The URLs are given as `{"url": ...}` objects rather
+  than strings: with string URLs and concurrency > 1, pa11y-ci 4 shares one config object
+  between workers and closes the other worker's context under its page ("Protocol error
+  (Target.closeTarget)", pa11y/pa11y-ci#354), which failed up to ~95 % of pages and made its
+  time look shorter than a full audit takes (figures before 2026-11-23 10:00 UTC have it).
 
-The floor and idea-audit get the browser `idea-audit doctor` finds: a headless shell when one
-is installed (Debian's `chromium-headless-shell` here), which is what Playwright itself
-launches headless. pa11y-ci's bundled Puppeteer fails most pages on the headless shell
-("Protocol error (Target.closeTarget)"), so it gets the full Chromium of the same build; pages
-it could not audit are counted in "pages failed" (they still cost it time).
+The floor, idea-audit and pa11y-ci all get the browser `idea-audit doctor` finds: a headless
+shell when one is installed (Debian's `chromium-headless-shell` here), which is what
+Playwright itself launches headless. Pages pa11y-ci could not audit (issues without a rule
+code) are counted in "pages failed"; with the workaround above there are none here.
 
 Measures: wall time; CPU time of the whole process tree: the larger of
 `getrusage(RUSAGE_CHILDREN)` (descendants that were waited for) and the sum of per-process

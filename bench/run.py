@@ -174,12 +174,10 @@ def run_idea(base: str, n: int, conc: int, browser: str, tag: str) -> dict[str, 
 
 
 def pa11y_browser(browser: str) -> str:
-    """pa11y-ci's bundled Puppeteer fails ~95 % of pages on a headless shell here (Protocol
-    error Target.closeTarget); give it the full Chromium of the same build when there is one."""
-    if "headless" not in Path(browser).name:
-        return browser
-    full = find_browser(shutil.which("chromium") or shutil.which("google-chrome") or "")
-    return full.path if full.found and full.path else browser
+    """pa11y-ci gets the same browser as the floor and idea-audit (a headless shell when one is
+    installed). Its earlier failures on the headless shell ("Protocol error (Target.closeTarget)")
+    were not the browser's doing but pa11y-ci's concurrency bug, avoided in ``run_pa11y``."""
+    return browser
 
 
 def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, Any]:
@@ -189,7 +187,13 @@ def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, A
     config = {"defaults": {"runners": ["axe"], "standard": "WCAG2AA", "concurrency": conc, "timeout": 30000,
                            "chromeLaunchConfig": {"executablePath": browser, "args": LAUNCH_ARGS,
                                                   **({"headless": "shell"} if "headless" in browser else {})}},
-              "urls": urls}
+              # One object per URL, not a bare string: pa11y-ci 4 runs every string URL with the
+              # one shared options object and sets its per-page incognito context on it
+              # (`config.browser`), so at concurrency > 1 a worker closes the other worker's
+              # context under its page and that page fails with "Protocol error
+              # (Target.closeTarget)" (pa11y/pa11y-ci#354). An object URL gets its own merged
+              # config; pa11y-ci's defaults (incognito context per page) are otherwise kept.
+              "urls": [{"url": u} for u in urls]}
     cfg = OUT / f"pa11yci-{tag}.json"
     cfg.write_text(json.dumps(config))
     log = OUT / f"pa11y-{tag}.log"
