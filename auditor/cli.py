@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,9 @@ class _Group(click.Group):
         except AuditError as exc:
             _err(str(exc))
             ctx.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:  # e.g. a store another program holds locked
+            _err(f"the results store could not be used: {exc}")
+            ctx.exit(EXIT_COULD_NOT_AUDIT)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)

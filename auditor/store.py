@@ -8,6 +8,7 @@ pages that had not been written. WAL mode and a busy timeout let two scans share
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import sqlite3
 import time
@@ -79,10 +80,21 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        # Two scans opening a new store at once: switching it to WAL (and creating the schema)
+        # can answer "database is locked" at once, without SQLite's busy handler waiting
+        # (it is not called where waiting could deadlock); try again for up to 30 s.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05 + random.random() * 0.1)
 
     def close(self) -> None:
         self.db.close()

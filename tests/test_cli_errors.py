@@ -71,3 +71,14 @@ def test_checks_and_doctor_commands():
 def test_help_documents_exit_codes():
     out = run_cli("scan", "--help", check_exit=0).stdout
     assert "Exit codes: 0 passed; 1 a gate failed; 2 usage" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("command", [["scan", "http://127.0.0.1:9/", "--out", "o"], ["runs"], ["report"]])
+def test_a_store_that_is_not_a_database_is_one_line_exit_3(tmp_path, command):
+    db = tmp_path / "r.sqlite"
+    db.write_text("these are somebody's notes, not an SQLite database\n" * 20)
+    proc = run_cli(*command, "--db", str(db), cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "idea-audit: error: the results store could not be used: file is not a database"]
+    assert "Traceback" not in proc.stderr + proc.stdout
