@@ -8,7 +8,6 @@ import multiprocessing as mp
 import sqlite3
 from pathlib import Path
 
-
 ROUNDS, PROCS = 10, 12
 
 
