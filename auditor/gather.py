@@ -375,7 +375,11 @@ class Gatherer:
                 now = time.monotonic()
                 if now < window_end:  # a very fast look: the rest of the window still counts
                     await asyncio.sleep(window_end - now)
-                first_change = await page.evaluate(WATCH_END_JS)
+                # bounded: where axe-core ran out of its budget its run is still busy in the
+                # page, which answers nothing until it is done; then only the network decides
+                first_change = await asyncio.wait_for(page.evaluate(WATCH_END_JS), WATCH_END_TIMEOUT)
+            except asyncio.TimeoutError:
+                first_change = None
             except PlaywrightError:  # e.g. the page navigated away meanwhile
                 first_change = 0.0
             finally:
@@ -570,6 +574,7 @@ WATCH_END_JS = """() => {
 #: Seconds of leeway when comparing the page's clock with ours (the watch starts a round
 #: trip after ``t_watch``, so a change is, if anything, dated early: counted in the window).
 WATCH_SLACK = 0.02
+WATCH_END_TIMEOUT = 2.0
 
 
 async def _dismiss(dialog: Any) -> None:
