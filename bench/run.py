@@ -107,7 +107,7 @@ def process_kind(p: psutil.Process) -> str:
     exe = os.path.basename(cmd[0]) if cmd else ""
     if "python" in exe:
         return "python"
-    if exe == "node" or exe.endswith("/node"):
+    if exe == "node":
         return "node"
     kind = next((a.split("=", 1)[1] for a in cmd if a.startswith("--type=")), None)
     if kind is None:
@@ -140,10 +140,10 @@ def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str
     by_kind: dict[str, float] = {}
     for pid, secs in sampler.cpu.items():
         k = sampler.kind.get(pid, "other")
-        by_kind[k] = round(by_kind.get(k, 0.0) + secs, 1)
+        by_kind[k] = by_kind.get(k, 0.0) + secs
     res = {"tool": name, "pages": pages, "rc": rc, "ok": rc in ok_codes, "wall_s": round(wall, 1),
            "cpu_s": round(cpu, 1), "cpu_reaped_s": round(cpu_reaped, 1), "cpu_sampled_s": round(cpu_sampled, 1),
-           "cpu_by_process": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+           "cpu_by_process": {k: round(v, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
            "peak_mb": round(sampler.peak_pss / 2**20),
            "peak_rss_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
            "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
@@ -171,13 +171,6 @@ def run_idea(base: str, n: int, conc: int, browser: str, tag: str) -> dict[str, 
     res = measure("idea-audit", cmd, n, OUT / f"idea-{tag}.log", env={"PYTHONPATH": str(ROOT)}, ok_codes=(0, 1))
     res["db"] = str(db)
     return res
-
-
-def pa11y_browser(browser: str) -> str:
-    """pa11y-ci gets the same browser as the floor and idea-audit (a headless shell when one is
-    installed). Its earlier failures on the headless shell ("Protocol error (Target.closeTarget)")
-    were not the browser's doing but pa11y-ci's concurrency bug, avoided in ``run_pa11y``."""
-    return browser
 
 
 def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, Any]:
@@ -353,7 +346,7 @@ def main() -> int:
         if "idea-audit" in tools:
             cmp["idea-audit"] = run_idea(base, n, conc, browser, tag)
         if "pa11y-ci" in tools:
-            cmp["pa11y-ci"] = run_pa11y(urls, conc, pa11y_browser(browser), tag)
+            cmp["pa11y-ci"] = run_pa11y(urls, conc, browser, tag)
         server.shutdown()
         if "floor" in cmp and "idea-audit" in cmp:
             cmp["axe_equal"] = compare_axe(urls, idea_axe(cmp["idea-audit"]["db"]), floor_axe(cmp["floor"]["out"]))
