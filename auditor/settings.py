@@ -78,6 +78,9 @@ class Settings:
     browser_path: str | None = None
     recycle_every: int = 50
     """Pages a browser context serves before it is replaced (bounds memory)."""
+    gc_every: int = 4
+    """Pages a tab audits between full garbage collections of its renderer; 0: never.
+    Without them a renderer's memory grew ~10 MB a page (docs/performance.md)."""
     header_names: list[str] = field(default_factory=list)
     insecure: bool = False
     target_grade: float | None = None

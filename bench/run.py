@@ -60,6 +60,10 @@ class TreeSampler(threading.Thread):
         self.peak = 0
         self.peak_pss = 0
         self.peak_procs = 0
+        self.peak_by_kind: dict[str, int] = {}
+        """PSS by process kind in the sample where the tree's PSS peaked."""
+        self.max_by_kind: dict[str, int] = {}
+        """Each process kind's own highest PSS (summed over its processes) in any sample."""
         self.samples = 0
         self.cpu: dict[int, float] = {}
         """pid -> last seen user+system CPU seconds of every process of the tree."""
@@ -77,6 +81,7 @@ class TreeSampler(threading.Thread):
             # the tree really costs) every 5th, since it reads /proc/PID/smaps_rollup.
             with_pss = self.samples % 5 == 0
             total = pss = 0
+            by_kind: dict[str, int] = {}
             for p in procs:
                 try:
                     ct = p.cpu_times()
@@ -87,6 +92,8 @@ class TreeSampler(threading.Thread):
                         full = p.memory_full_info()
                         total += full.rss
                         pss += getattr(full, "pss", full.rss)
+                        kind = self.kind[p.pid]
+                        by_kind[kind] = by_kind.get(kind, 0) + getattr(full, "pss", full.rss)
                     else:
                         total += p.memory_info().rss
                 except psutil.Error:
@@ -94,7 +101,10 @@ class TreeSampler(threading.Thread):
             self.samples += 1
             if total > self.peak:
                 self.peak, self.peak_procs = total, len(procs)
-            self.peak_pss = max(self.peak_pss, pss)
+            if pss > self.peak_pss:
+                self.peak_pss, self.peak_by_kind = pss, by_kind
+            for kind, v in by_kind.items():
+                self.max_by_kind[kind] = max(self.max_by_kind.get(kind, 0), v)
             self.stop.wait(self.interval)
 
 
@@ -146,6 +156,8 @@ def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str
            "cpu_by_process": {k: round(v, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
            "peak_mb": round(sampler.peak_pss / 2**20),
            "peak_rss_mb": round(sampler.peak / 2**20), "peak_procs": sampler.peak_procs,
+           "peak_mb_by_process": {k: round(v / 2**20) for k, v in sorted(sampler.peak_by_kind.items(), key=lambda kv: -kv[1])},
+           "max_mb_by_process": {k: round(v / 2**20) for k, v in sorted(sampler.max_by_kind.items(), key=lambda kv: -kv[1])},
            "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
     print(f"[bench] {name}: {json.dumps(res)}", flush=True)
     return res

@@ -94,6 +94,16 @@ async def next_frame(page: Any) -> None:
     await page.evaluate(NEXT_FRAME_JS)
 
 
+async def cdp_session(page: Any) -> Any:
+    """The tab's own DevTools session, opened once and kept with the tab (which is reused
+    from page to page). Raises where there is none (not Chromium)."""
+    cdp = getattr(page, "_ia_cdp", None)
+    if cdp is None:
+        cdp = await page.context.new_cdp_session(page)
+        page._ia_cdp = cdp
+    return cdp
+
+
 def page_action(name: str, order: int = 100, timeout: float = 20.0, families: tuple[str, ...] = ()):
     def wrap(fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]) -> PageAction:
         if name in _ACTIONS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from . import evaluate_json, page_action
+from . import cdp_session, evaluate_json, page_action
 
 #: Tab presses per page: enough for a long navigation, bounded for cost.
 MAX_TAB_STOPS = 60
@@ -219,20 +219,11 @@ def should_stop(stops: list[dict[str, Any]]) -> bool:
     return len(ids) > 4 and ids[-1] is not None and ids.count(ids[-1]) >= 3  # cycling inside a subset
 
 
-async def _cdp(page: Any) -> Any:
-    """The tab's own DevTools session (kept with the tab, which is reused page to page)."""
-    cdp = getattr(page, "_ia_cdp", None)
-    if cdp is None:
-        cdp = await page.context.new_cdp_session(page)
-        page._ia_cdp = cdp
-    return cdp
-
-
 async def _walk_fast(page: Any, stops: list[dict[str, Any]]) -> bool:
     """Tab in batches of ``BATCH`` presses sent back to back over the DevTools session;
     the page records each stop on keyup. False when a batch came back short (a keyup went
     elsewhere): the caller goes on press by press."""
-    cdp = await _cdp(page)
+    cdp = await cdp_session(page)
     sent = 0
     while sent < MAX_TAB_STOPS:
         n = min(BATCH, MAX_TAB_STOPS - sent)
