@@ -115,6 +115,13 @@ def render(r: dict[str, Any]) -> str:
                          f"{round(t['cpu_s'] / t['pages'], 3)} | {t['peak_mb']} | {t.get('peak_rss_mb', '-')} | "
                          f"{t.get('same_urls', '-')} | {t.get('date', '')} | "
                          f"{', '.join(f'{x:.0f}' for x in t.get('load', []))} |")
+        if any(scale[n].get("peak_mb_by_process") for n in scale):
+            lines.append("")
+        for n in sorted(scale, key=int):
+            at_peak = scale[n].get("peak_mb_by_process")
+            if at_peak:
+                lines.append(f"- {n} pages, PSS MB by process at the peak: "
+                             + ", ".join(f"{k} {v}" for k, v in at_peak.items()))
         keys = sorted(scale, key=int)
         if len(keys) > 1:
             lo, hi = scale[keys[0]], scale[keys[-1]]

@@ -86,7 +86,9 @@ class TreeSampler(threading.Thread):
                 try:
                     ct = p.cpu_times()
                     self.cpu[p.pid] = ct.user + ct.system
-                    if p.pid not in self.kind:
+                    # a renderer the zygote just forked still has the zygote's command line:
+                    # look again until it has its own
+                    if self.kind.get(p.pid, "chromium zygote") == "chromium zygote":
                         self.kind[p.pid] = process_kind(p)
                     if with_pss:
                         full = p.memory_full_info()
