@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS
-from .gatherers import cdp_session, evaluate_json, page_actions
+from .gatherers import cdp_session, cleanup, evaluate_json, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -228,18 +228,23 @@ class Gatherer:
         Each context keeps one tab and navigates it from page to page: the renderer process
         and V8's compilation cache (axe-core is 0.5 MB of script) are reused, which
         measured 28 % less time per page than a new tab per page (bench/run.py). A tab
-        whose page failed, crashed or timed out is closed and replaced.
+        whose page failed, crashed, timed out or stopped answering during a measurement is
+        closed and replaced.
         """
         s = self.settings
         deadline = s.page_timeout + s.idle_wait + 2 * s.axe_timeout + 15  # a look may be taken twice
-        page = await self._tab(context)
         art = PageArtifacts(url=url, depth=depth)
+        try:
+            page = await asyncio.wait_for(self._tab(context), TAB_TIMEOUT)
+        except asyncio.TimeoutError:
+            art.error = f"could not open a tab within {TAB_TIMEOUT:g}s"
+            return art
         healthy = False
         try:
             await asyncio.wait_for(self._visit(page, art), deadline)
             if not art.error:
                 await self._run_actions(page, art)
-            healthy = not art.error
+            healthy = not art.error and not getattr(page, "_ia_wedged", False)
             if healthy:
                 await self._collect_garbage(page, art)
         except NonHTML:
@@ -314,7 +319,8 @@ class Gatherer:
             await self._run_each(page, art, end, budget)
         finally:
             # whatever an action left (or failed to restore), the next page starts at desktop size
-            if page.viewport_size != DESKTOP_VIEWPORT and not page.is_closed():
+            if page.viewport_size != DESKTOP_VIEWPORT and not page.is_closed() \
+                    and not getattr(page, "_ia_wedged", False):
                 try:
                     await asyncio.wait_for(page.set_viewport_size(dict(DESKTOP_VIEWPORT)), 10)
                 except Exception:
@@ -322,6 +328,10 @@ class Gatherer:
 
     async def _run_each(self, page: Page, art: PageArtifacts, end: float, budget: float) -> None:
         for action in self._actions:
+            if getattr(page, "_ia_wedged", False):
+                art.probes[action.name] = {"error": "not run: the page stopped answering (an earlier measurement "
+                                                    "timed out)"}
+                continue
             left = end - time.monotonic()
             if left < 1:
                 art.probes[action.name] = {"error": f"not run: the page's measurement budget ({budget:g}s) was spent"}
@@ -332,6 +342,10 @@ class Gatherer:
                 art.probes[action.name] = await asyncio.wait_for(action.fn(page, art, self.settings), cap)
             except asyncio.TimeoutError:
                 art.probes[action.name] = {"error": f"timed out after {cap:g}s"}
+                # a page busy in its own script answers nothing: the actions after this one
+                # would each wait out their timeouts, and the tab is no use for the next page
+                if not await cleanup(page.evaluate("1"), ANSWER_TIMEOUT):
+                    page._ia_wedged = True  # type: ignore[attr-defined]
             except Exception as exc:  # one broken measurement must not lose the page
                 art.probes[action.name] = {"error": f"{type(exc).__name__}: {_short_error(exc)}"}
             art.timings[f"action:{action.name}"] = round(time.monotonic() - t4, 3)
@@ -598,6 +612,11 @@ WATCH_SLACK = 0.02
 WATCH_END_TIMEOUT = 2.0
 #: Seconds a renderer's full garbage collection may take before the visit moves on.
 GC_TIMEOUT = 5.0
+#: Seconds a page gets to answer a trivial script after one of its measurements timed out;
+#: a page that does not is busy in its own script (a loop), and its tab is replaced.
+ANSWER_TIMEOUT = 2.0
+#: Seconds opening a tab may take.
+TAB_TIMEOUT = 30.0
 
 
 async def _dismiss(dialog: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ._html import fold, parse
 
@@ -13,8 +14,13 @@ BOILERPLATE_ROLES = ("navigation", "banner", "contentinfo", "search", "complemen
 _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
 
 
+@lru_cache(maxsize=16)
 def main_text(html: str) -> str:
-    """Visible text of <main>/<article>/[role=main] (else <body>), without nav/header/footer."""
+    """Visible text of <main>/<article>/[role=main] (else <body>), without nav/header/footer.
+
+    Cached like ``parse``: five checks of a page read it (four plain-language checks and the
+    near-duplicate summary), and each extraction copies and walks the main element's tree.
+    """
     doc = parse(html)
     roots = doc.xpath("//main|//*[@role='main']") or doc.xpath("//article") or doc.xpath("//body")
     if not roots:

@@ -67,3 +67,42 @@ def test_target_grade_is_a_scan_setting():
     finally:
         checking.PARAMS.pop("target_grade", None)
     assert run_page("plain-readability", page(DENSE)).status is not Status.PASS
+
+
+def test_complex_words_equal_one_alternation_of_the_whole_list():
+    """The per-first-word lookup finds exactly what one regex of every entry (longest
+    first, whole words, any case) finds: phrases, hyphenated entries, overlaps, case,
+    words glued to punctuation or to other letters."""
+    import random
+    import re
+
+    from checks.plain_language import _WORDS, _phrase_patterns, complex_words
+
+    def reference(text, entries=_WORDS):
+        every = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(entries, key=len, reverse=True))
+                           + r")\b", re.I)
+        found = {}
+        for m in every.finditer(text):
+            found[m.group(1).lower()] = found.get(m.group(1).lower(), 0) + 1
+        return found
+
+    rng = random.Random(7)
+    entries = sorted(_WORDS)
+    filler = ["the", "a", "use", "in", "order", "to", "of", "state", "art", "x", "utilizes", "-", ",", ".", "_"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 40)):
+            w = rng.choice(entries) if rng.random() < 0.4 else rng.choice(filler)
+            w = w.upper() if rng.random() < 0.1 else w.title() if rng.random() < 0.1 else w
+            parts.append(w)
+            parts.append(rng.choice([" ", " ", " ", ", ", ".", "-", "", "\n"]))
+        text = "".join(parts)
+        assert complex_words(text) == reference(text), text
+    assert complex_words(asset("plain", "bureaucratic.html")) == reference(asset("plain", "bureaucratic.html"))
+    assert complex_words("In order to utilize it, in order to-day") == reference("In order to utilize it, in order to-day")
+    # entries that are prefixes of others, with the same first word: the longest wins
+    entries = ["in order", "in order to", "order", "to", "state-of-the-art", "state", "a number of", "a"]
+    patterns = _phrase_patterns(entries)
+    for text in ("in order to go", "In Order to-day", "state-of-the-artist", "a number of a", "in order",
+                 "state-of-the-art state", "to in order to order"):
+        assert complex_words(text, patterns) == reference(text, entries), text

@@ -86,12 +86,35 @@ async def evaluate_json(target: Any, fn: str, arg: Any = None) -> Any:
 #: Waits for the page's next rendering update. After a viewport change the new width and
 #: layout apply at once, and by the first animation frame the page's resize and
 #: media-query listeners have run (HTML's "update the rendering" runs them before
-#: animation-frame callbacks; tests/test_gather_viewport.py checks it in Chromium).
-NEXT_FRAME_JS = "() => new Promise(r => requestAnimationFrame(() => r()))"
+#: animation-frame callbacks; tests/test_gather_viewport.py checks it in Chromium). A page
+#: that renders no frames (a renderer without a compositor clock, a hidden tab) gets
+#: ``NEXT_FRAME_CAP_MS`` instead of an endless wait.
+NEXT_FRAME_CAP_MS = 500
+NEXT_FRAME_JS = ("() => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, "
+                 + str(NEXT_FRAME_CAP_MS) + "); })")
+
+#: Seconds one clean-up step of a page action may take (putting the viewport back, removing
+#: what a measurement added to the page).
+CLEANUP_TIMEOUT = 5.0
 
 
 async def next_frame(page: Any) -> None:
     await page.evaluate(NEXT_FRAME_JS)
+
+
+async def cleanup(step: Awaitable[Any], timeout: float = CLEANUP_TIMEOUT) -> bool:
+    """Await a clean-up step within ``timeout``; True when it finished, False when it failed
+    or ran out of time. Never raises, except cancellation.
+
+    Clean-up runs in ``finally`` blocks, also while an action is being cancelled for its
+    timeout; an unbounded wait there hangs the whole scan (``asyncio.wait_for`` waits for the
+    cancelled action to finish), as happened when a page stopped answering. A tab whose
+    page stopped answering is replaced by the gatherer after its visit."""
+    try:
+        await asyncio.wait_for(step, timeout)
+        return True
+    except Exception:
+        return False
 
 
 async def cdp_session(page: Any) -> Any:

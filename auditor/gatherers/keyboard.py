@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from . import cdp_session, evaluate_json, page_action
+from . import cdp_session, cleanup, evaluate_json, page_action
 
 #: Tab presses per page: enough for a long navigation, bounded for cost.
 MAX_TAB_STOPS = 60
@@ -171,7 +171,8 @@ def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
     return {"completed": completed, "stuck": stuck}
 
 
-#: Tab presses sent before the recorded stops are read back (the fast walk).
+#: Tab presses sent before the recorded stops are read back (the fast walk), after the first
+#: batch, which is sized to the page (``first_batch``).
 BATCH = 15
 
 # The fast walk: each Tab's keyup (dispatched after the keydown moved focus and scrolled)
@@ -219,14 +220,23 @@ def should_stop(stops: list[dict[str, Any]]) -> bool:
     return len(ids) > 4 and ids[-1] is not None and ids.count(ids[-1]) >= 3  # cycling inside a subset
 
 
-async def _walk_fast(page: Any, stops: list[dict[str, Any]]) -> bool:
-    """Tab in batches of ``BATCH`` presses sent back to back over the DevTools session;
-    the page records each stop on keyup. False when a batch came back short (a keyup went
-    elsewhere): the caller goes on press by press."""
+def first_batch(elements: list[dict[str, Any]]) -> int:
+    """Presses in the first batch: one per tabbable element found, one to leave the page
+    and one to spare (a scrollable region Chromium makes focusable). Every press is a
+    real key event and a measurement (~6 ms of CPU across processes, bench/ablate.py), so
+    the walk should not overshoot the page by much: with fixed batches of 15 a 22-stop
+    page took 30 presses. A page with more stops than predicted goes on in ``BATCH``es."""
+    return max(2, min(MAX_TAB_STOPS, sum(1 for e in elements if e.get("tabbable")) + 2))
+
+
+async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int = BATCH) -> bool:
+    """Tab in batches of presses sent back to back over the DevTools session (``first``,
+    then ``BATCH`` each); the page records each stop on keyup. False when a batch came back
+    short (a keyup went elsewhere): the caller goes on press by press."""
     cdp = await cdp_session(page)
     sent = 0
     while sent < MAX_TAB_STOPS:
-        n = min(BATCH, MAX_TAB_STOPS - sent)
+        n = min(first if sent == 0 else BATCH, MAX_TAB_STOPS - sent)
         sends = []
         for _ in range(n):
             sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_DOWN))
@@ -278,7 +288,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         done = False
         if not setup["frames"]:
             try:
-                done = await _walk_fast(page, stops)
+                done = await _walk_fast(page, stops, first_batch(setup["elements"]))
                 walk = "batched" if done else "batched, then per-press"
             except Exception:  # no DevTools session (not Chromium): the per-press walk
                 walk = "per-press"
@@ -301,7 +311,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             skip.update(result)
     finally:
         if not cleaned:
-            await page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
-                                hash_before)
+            await cleanup(page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
+                                        hash_before))
     return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
             "walk": walk, **tab_summary(stops)}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import next_frame, page_action
+from . import cleanup, next_frame, page_action
 
 #: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
 PHONE_VIEWPORTS = ((375, 667), (320, 640))
@@ -102,6 +102,8 @@ async def measure_mobile(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             # else: the reflow action left this width laid out (a re-layout saved)
             out["viewports"][str(width)] = await page.evaluate(MEASURE_JS, MAX_TARGETS)
     finally:
-        await page.set_viewport_size(DESKTOP_VIEWPORT)
-        await next_frame(page)  # later measurements see the desktop layout, handlers run
+        # later measurements see the desktop layout, its handlers run (bounded: this also
+        # runs while the action is cancelled for its timeout)
+        if await cleanup(page.set_viewport_size(DESKTOP_VIEWPORT)):
+            await cleanup(next_frame(page))
     return out

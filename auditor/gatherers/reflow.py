@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import next_frame, page_action
+from . import cleanup, next_frame, page_action
 
 REFLOW_WIDTH = 320
 REFLOW_HEIGHT = 256  # 1280x1024 at 400%: WCAG 1.4.10's 320 by 256 CSS px
@@ -109,7 +109,7 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         out["text_spacing"] = {"clipped": [{"selector": k, "snippet": v} for k, v in spaced.items()
                                            if k not in base_clipped]}
     finally:
-        await page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id)
+        await cleanup(page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id))
     leave_narrow = False
     try:
         await page.set_viewport_size({"width": ZOOM_WIDTH, "height": size["height"] // 2})
@@ -123,7 +123,6 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         out["reflow"] = await page.evaluate("() => window.__iaOverflow()")
         leave_narrow = "mobile" in getattr(page, "_ia_actions", ())
     finally:
-        if not leave_narrow:
-            await page.set_viewport_size(size)
-            await next_frame(page)
+        if not leave_narrow and await cleanup(page.set_viewport_size(size)):
+            await cleanup(next_frame(page))
     return out

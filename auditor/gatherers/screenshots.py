@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import PageArtifacts
 from ..settings import Settings
-from . import page_action
+from . import cleanup, page_action
 
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 667}
@@ -82,9 +82,6 @@ async def take_screenshots(page: Any, art: PageArtifacts, settings: Settings) ->
             raw = await page.screenshot(type="jpeg", quality=80, timeout=10_000)
             shots[name] = thumbnail(raw, THUMB_WIDTH[name])
     finally:
-        await page.set_viewport_size(before)
-        try:
-            await page.evaluate(UNOUTLINE_JS)
-        except Exception:  # page may have navigated away; the shots are what matter
-            pass
+        await cleanup(page.set_viewport_size(before))
+        await cleanup(page.evaluate(UNOUTLINE_JS))  # may have navigated away: the shots are what matter
     return {**shots, "outlined": outlined}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import page_action
+from . import cleanup, page_action
 
 TEST_QUERY = "contact"
 
@@ -68,5 +68,5 @@ async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | 
     except Exception as exc:
         out["error"] = str(exc).splitlines()[0][:200]
     finally:
-        await tab.close()
+        await cleanup(tab.close(), 10)
     return out
