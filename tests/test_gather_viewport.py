@@ -39,9 +39,10 @@ async def _walk() -> list[dict]:
         await page.set_content(PAGE)
         seen = []
         for width in (375, 320, 1280, 640, 1280):
+            before = await page.evaluate("() => window.resizes")
             await page.set_viewport_size({"width": width, "height": 700})
             await next_frame(page)
-            seen.append(await page.evaluate(STATE_JS))
+            seen.append({**await page.evaluate(STATE_JS), "before": before})
         await browser.close()
     return seen
 
@@ -49,7 +50,9 @@ async def _walk() -> list[dict]:
 def test_one_frame_after_a_resize_the_page_has_reacted():
     seen = asyncio.run(_walk())
     assert [s["width"] for s in seen] == [375, 320, 1280, 640, 1280]
-    assert [s["resizes"] for s in seen] == [1, 2, 3, 4, 5]  # every resize handled by the next frame
+    # every resize handled by the next frame (counted per change: in a freshly launched
+    # browser the page sometimes gets one resize of its own at start, ~5 % of launches)
+    assert all(s["resizes"] > s["before"] for s in seen), seen
     assert [s["changes"] for s in seen] == [1, 1, 2, 2, 2]  # media query crossed twice
     assert [s["css"] for s in seen] == [333, 333, 1264, 624, 1264]  # media query applied
     assert [s["js"] for s in seen] == [111, 111, 222, 222, 222]  # the script's re-layout applied
