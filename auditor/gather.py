@@ -244,7 +244,7 @@ class Gatherer:
             await asyncio.wait_for(self._visit(page, art), deadline)
             if not art.error:
                 await self._run_actions(page, art)
-            healthy = not art.error and not getattr(page, "_ia_wedged", False)
+            healthy = not art.error and not page._ia_wedged  # type: ignore[attr-defined]
             if healthy:
                 await self._collect_garbage(page, art)
         except NonHTML:
@@ -263,10 +263,7 @@ class Gatherer:
             # on to the next page while this one's checks run)
             if not healthy or getattr(page, "_ia_crashed", False):
                 self._tabs.pop(context, None)
-                try:
-                    await asyncio.wait_for(page.close(), 10)
-                except Exception:
-                    pass
+                await cleanup(page.close(), 10)
         return art
 
     async def _collect_garbage(self, page: Page, art: PageArtifacts) -> None:
@@ -291,10 +288,7 @@ class Gatherer:
     async def close_context(self, context: BrowserContext) -> None:
         """Close a context and forget its tab (bounded; a hung browser does not hang us)."""
         self._tabs.pop(context, None)
-        try:
-            await asyncio.wait_for(context.close(), 10)
-        except Exception:
-            pass
+        await cleanup(context.close(), 10)
 
     async def _tab(self, context: BrowserContext) -> Page:
         page = self._tabs.get(context)
@@ -302,6 +296,7 @@ class Gatherer:
             return page
         page = await context.new_page()
         page._ia_crashed = False  # type: ignore[attr-defined]
+        page._ia_wedged = False  # type: ignore[attr-defined]  # stopped answering after a measurement timed out
         page._ia_on_request = None  # type: ignore[attr-defined]
         page.on("dialog", lambda d: asyncio.ensure_future(_dismiss(d)))
         page.on("crash", lambda _p: setattr(page, "_ia_crashed", True))
@@ -320,15 +315,12 @@ class Gatherer:
         finally:
             # whatever an action left (or failed to restore), the next page starts at desktop size
             if page.viewport_size != DESKTOP_VIEWPORT and not page.is_closed() \
-                    and not getattr(page, "_ia_wedged", False):
-                try:
-                    await asyncio.wait_for(page.set_viewport_size(dict(DESKTOP_VIEWPORT)), 10)
-                except Exception:
-                    pass
+                    and not page._ia_wedged:  # type: ignore[attr-defined]
+                await cleanup(page.set_viewport_size(dict(DESKTOP_VIEWPORT)), 10)
 
     async def _run_each(self, page: Page, art: PageArtifacts, end: float, budget: float) -> None:
         for action in self._actions:
-            if getattr(page, "_ia_wedged", False):
+            if page._ia_wedged:  # type: ignore[attr-defined]
                 art.probes[action.name] = {"error": "not run: the page stopped answering (an earlier measurement "
                                                     "timed out)"}
                 continue

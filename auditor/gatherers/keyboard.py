@@ -229,7 +229,7 @@ def first_batch(elements: list[dict[str, Any]]) -> int:
     return max(2, min(MAX_TAB_STOPS, sum(1 for e in elements if e.get("tabbable")) + 2))
 
 
-async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int = BATCH) -> bool:
+async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int) -> bool:
     """Tab in batches of presses sent back to back over the DevTools session (``first``,
     then ``BATCH`` each); the page records each stop on keyup. False when a batch came back
     short (a keyup went elsewhere): the caller goes on press by press."""
