@@ -307,7 +307,7 @@ REQUIRED_LINK_PREFIX = "links-"
 _VERSION = re.compile(r"version ([0-9][0-9.]*[0-9])")
 
 
-def site_facts(outcomes: list[dict[str, Any]]) -> dict[str, str]:
+def site_facts(outcomes: Iterable[dict[str, Any]]) -> dict[str, str]:
     """Yes/no facts of one site's run, from its stored check outcomes."""
     by_check: dict[str, list[dict[str, Any]]] = {}
     for o in outcomes:
@@ -329,19 +329,20 @@ def site_facts(outcomes: list[dict[str, Any]]) -> dict[str, str]:
 
 def summary(store: Store, fleet: Fleet) -> dict[str, Any]:
     from . import requirements
-    from .report import build_result
+    from .history import run_scores
 
     rows = []
     for s in fleet.sites():
         row: dict[str, Any] = {"url": s["url"], **{c: s["meta"].get(c, "") for c in META_COLUMNS},
                                "status": s["status"], "error": s["error"] or "", "run_id": s["run_id"] or "",
                                "pages_audited": s["pages"] or 0}
-        result = build_result(store, s["run_id"]) if s["run_id"] else None
-        row["overall"] = result["scores"]["overall"] if result else None
+        scores = run_scores(store, s["run_id"]) if s["run_id"] and store.get_run(s["run_id"]) else None
+        row["overall"] = scores["overall"] if scores else None
         for r in requirements.REQUIREMENTS:
-            row[r.id] = result["scores"]["requirements"].get(r.id) if result else None
+            row[r.id] = scores["requirements"].get(r.id) if scores else None
         empty = dict.fromkeys([*FACT_CHECKS, "uswds_version", "required_links"], "")
-        row.update(site_facts(store.outcomes(s["run_id"])) if result else empty)
+        row.update(site_facts(store.iter_outcomes(s["run_id"], check_ids=FACT_CHECKS.values(),
+                                                  check_prefix=REQUIRED_LINK_PREFIX)) if scores else empty)
         rows.append(row)
     return {"fleet": {"id": fleet.id, "name": fleet.name, "sites": len(rows),
                       "complete": sum(1 for r in rows if r["status"] == "complete"),

@@ -47,8 +47,7 @@ def latest_run_for_site(store: Store, site: str) -> str | None:
 
 
 def run_scores(store: Store, run_id: str) -> dict[str, Any]:
-    outcomes = store.outcomes(run_id)
-    return scoring.compute((o["requirements"], o["status"], o["score"], o["weight"]) for o in outcomes).to_dict()
+    return scoring.compute(store.outcome_groups(run_id)).to_dict()
 
 
 def _brief(f: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +86,6 @@ def history(store: Store, run_id: str, current_findings: list[dict[str, Any]] | 
     out: dict[str, Any] = {"site": site, "points": points, "previous_run": previous}
     if previous:
         if current_findings is None:
-            current_findings = [f.to_dict() for f in store.findings(run_id)]
-        out["changes"] = diff_findings([f.to_dict() for f in store.findings(previous)], current_findings)
+            current_findings = store.finding_dicts(run_id)
+        out["changes"] = diff_findings(store.finding_dicts(previous), current_findings)
     return out

@@ -72,18 +72,21 @@ class Scores:
         }
 
 
-def compute(outcomes: Iterable[tuple[Iterable[str], str, float | None, float]]) -> Scores:
-    """Score from (requirement ids, status, score 0..1 or None, weight) rows."""
+def compute(outcomes: Iterable[tuple[Any, ...]]) -> Scores:
+    """Score from (requirement ids, status, score 0..1 or None, weight[, count]) rows; a
+    row with a count stands for that many identical outcomes (``Store.outcome_groups``)."""
     per = {r.id: RequirementScore(r.id) for r in reqs.REQUIREMENTS}
-    for req_ids, status, score, weight in outcomes:
+    for row in outcomes:
+        req_ids, status, score, weight = row[:4]
+        n = row[4] if len(row) > 4 else 1
         for rid in req_ids:
             rs = per.get(rid)
             if rs is None:
                 continue
-            rs.counts[status] = rs.counts.get(status, 0) + 1
+            rs.counts[status] = rs.counts.get(status, 0) + n
             if score is not None and status in (Status.PASS.value, Status.FAIL.value, Status.WARN.value):
-                rs._num += weight * score
-                rs._den += weight
+                rs._num += weight * score * n
+                rs._den += weight * n
     num = den = 0.0
     for rid, rs in per.items():
         if rs._den > 0:

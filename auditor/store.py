@@ -15,6 +15,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from typing import Any
 from .model import Finding, PageArtifacts, SiteArtifacts
 
 DEFAULT_DB = Path(".idea-audit") / "runs.sqlite"
+
+_FINDING_KEYS = frozenset(f.name for f in fields(Finding))
+#: Finding fields whose values repeat across pages (shared by ``Store.finding_dicts``).
+_SHARED_STRINGS = ("check_id", "status", "severity", "page_url", "message", "help_url", "fix_hint")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -236,14 +241,16 @@ class Store:
             [(run_id, "" if site else page_url, f.check_id, f.status.value, f.severity.label, f.fingerprint,
               json.dumps(f.to_dict())) for f in findings])
 
-    def pages(self, run_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT url, final_url, status_code, error, depth, title, content_type, audited_at, summary "
-            "FROM pages WHERE run_id=? ORDER BY depth, url", (run_id,)).fetchall()
+    def pages(self, run_id: str, *, summary: bool = True) -> list[dict[str, Any]]:
+        """The run's page rows; ``summary=False`` leaves out each page's summary (what the
+        checks measured, ~18 KB a page), which reports do not read."""
+        cols = "url, final_url, status_code, error, depth, title, content_type, audited_at" + (", summary" if summary else "")
+        rows = self.db.execute(f"SELECT {cols} FROM pages WHERE run_id=? ORDER BY depth, url", (run_id,)).fetchall()
         out = []
         for r in rows:
             d = dict(r)
-            d["summary"] = json.loads(d["summary"]) if d.get("summary") else {}
+            if summary:
+                d["summary"] = json.loads(d["summary"]) if d.get("summary") else {}
             out.append(d)
         return out
 
@@ -258,18 +265,72 @@ class Store:
             yield PageArtifacts.from_dict(json.loads(zlib.decompress(blob)))
 
     def outcomes(self, run_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT page_url, check_id, status, score, weight, requirements, detail "
-                               "FROM outcomes WHERE run_id=?", (run_id,)).fetchall()
-        out = []
-        for r in rows:
+        return list(self.iter_outcomes(run_id))
+
+    def iter_outcomes(self, run_id: str, *, check_ids: Iterable[str] = (), check_prefix: str = ""
+                      ) -> Iterator[dict[str, Any]]:
+        """Stream the run's outcome rows (a 2,000-page run has ~210,000: as a list of dicts
+        they held ~200 MB). Given ``check_ids`` and/or ``check_prefix``, only those checks'."""
+        where, args = "run_id=?", [run_id]
+        ids = list(check_ids)
+        terms = []
+        if ids:
+            terms.append(f"check_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        if check_prefix:
+            terms.append("substr(check_id, 1, ?) = ?")
+            args += [len(check_prefix), check_prefix]
+        if terms:
+            where += " AND (" + " OR ".join(terms) + ")"
+        cur = self.db.execute("SELECT page_url, check_id, status, score, weight, requirements, detail "
+                              f"FROM outcomes WHERE {where}", args)
+        for r in cur:
             d = dict(r)
             d["requirements"] = json.loads(d["requirements"])
-            out.append(d)
+            yield d
+
+    def outcome_groups(self, run_id: str) -> list[tuple[list[str], str, float | None, float, int]]:
+        """The run's outcomes counted by (requirements, status, score, weight): all that
+        scoring needs, in a few hundred rows however many pages the run has."""
+        rows = self.db.execute("SELECT requirements, status, score, weight, COUNT(*) FROM outcomes WHERE run_id=? "
+                               "GROUP BY requirements, status, score, weight", (run_id,)).fetchall()
+        return [(json.loads(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    def check_statuses(self, run_id: str) -> dict[str, Counter[str]]:
+        """check id -> how many of its outcomes had each status."""
+        out: dict[str, Counter[str]] = {}
+        for cid, status, n in self.db.execute("SELECT check_id, status, COUNT(*) FROM outcomes WHERE run_id=? "
+                                              "GROUP BY check_id, status", (run_id,)):
+            out.setdefault(cid, Counter())[status] = n
         return out
 
     def findings(self, run_id: str) -> list[Finding]:
         return [Finding.from_dict(json.loads(r[0])) for r in self.db.execute(
             "SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))]
+
+    def finding_dicts(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's findings as plain dicts (``Finding.to_dict`` shape), read without making
+        Finding objects. Values that repeat from page to page (check, message, fix hint,
+        help URL, requirement and WCAG lists) are shared, not copied: at 2,000 pages and
+        ~33,000 findings this holds about half the memory. Treat the dicts' lists as
+        read-only."""
+        strings: dict[str, str] = {}
+        lists: dict[tuple[str, ...], list[str]] = {}
+        out = []
+        for (data,) in self.db.execute("SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,)):
+            d = json.loads(data)
+            if d.keys() != _FINDING_KEYS:  # written by another version: normalise
+                d = Finding.from_dict(d).to_dict()
+            for k in _SHARED_STRINGS:
+                v = d[k]
+                if isinstance(v, str):
+                    d[k] = strings.setdefault(v, v)
+            for k in ("requirements", "wcag"):
+                v = d[k]
+                if isinstance(v, list):
+                    d[k] = lists.setdefault(tuple(v), v)
+            out.append(d)
+        return out
 
     # -- moving runs between stores (fleet workers scan into their own file) -------------
     RUN_TABLES = ("runs", "frontier", "skipped", "pages", "outcomes", "findings")

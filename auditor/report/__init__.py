@@ -2,7 +2,9 @@
 
 Every reporter is a module in this package defining ``NAME``, ``EXTENSION`` and
 ``render(result: dict) -> str``; the ``result`` is the JSON contract built once by
-:func:`build_result` (documented in ``auditor/schemas/result.schema.json``).
+:func:`build_result` (documented in ``auditor/schemas/result.schema.json``). Reporters whose
+output grows with the findings also define ``write_to(result, fh)``, which writes the same
+text to a file a piece at a time (``stream.py``); :func:`write` uses it where there is one.
 """
 
 from __future__ import annotations
@@ -47,14 +49,13 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
     if run is None:
         raise KeyError(run_id)
     specs = checking.load_all()
-    pages = store.pages(run_id)
-    outcomes = store.outcomes(run_id)
-    findings = [f.to_dict() for f in store.findings(run_id)]
-    scores = scoring.compute((o["requirements"], o["status"], o["score"], o["weight"]) for o in outcomes)
+    # Nothing here grows with the run's outcomes (~100 a page): scores and per-check counts
+    # are summed by SQLite; findings and the page list are what the reports show.
+    pages = store.pages(run_id, summary=False)
+    findings = store.finding_dicts(run_id)
+    scores = scoring.compute(store.outcome_groups(run_id))
     skipped = store.skipped_counts(run_id)
-    check_status: dict[str, Counter[str]] = {}
-    for o in outcomes:
-        check_status.setdefault(o["check_id"], Counter())[o["status"]] += 1
+    check_status = store.check_statuses(run_id)
     used = sorted(set(check_status) | {f["check_id"] for f in findings})
     settings = dict(run["settings"] or {})
     result = {
@@ -125,6 +126,10 @@ def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> di
     for fmt in formats:
         mod = regs[fmt]
         path = out / f"{getattr(mod, 'BASENAME', 'idea-audit')}.{mod.EXTENSION}"
-        path.write_text(mod.render(result), encoding="utf-8")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            if hasattr(mod, "write_to"):
+                mod.write_to(result, fh)
+            else:
+                fh.write(mod.render(result))
         written[fmt] = path
     return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv as _csv
 import io
-from typing import Any
+from typing import IO, Any
 
 from .safe import csv_cell
 
@@ -17,7 +17,12 @@ COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url",
 
 def render(result: dict[str, Any]) -> str:
     buf = io.StringIO()
-    w = _csv.writer(buf, lineterminator="\n")
+    write_to(result, buf)
+    return buf.getvalue()
+
+
+def write_to(result: dict[str, Any], fh: IO[str]) -> None:
+    w = _csv.writer(fh, lineterminator="\n")
     w.writerow(COLUMNS)
     for f in result["findings"]:
         row = []
@@ -27,4 +32,3 @@ def render(result: dict[str, Any]) -> str:
                 v = " ".join(v)
             row.append(csv_cell("" if v is None else str(v)))
         w.writerow(row)
-    return buf.getvalue()
