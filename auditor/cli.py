@@ -344,6 +344,8 @@ def _verdict_exit(verdict: list[Any]) -> int:
 
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
+    from .report import pacing_note
+
     s = r["summary"]
     run_id = r["run"]["id"]
     overall = r["scores"]["overall"]
@@ -352,6 +354,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
                f"skipped: {skipped}")
     if r["run"]["limits_hit"]:
         click.echo(f"limits reached: {', '.join(r['run']['limits_hit'])}")
+    pacing = pacing_note(r["run"].get("pacing"))
+    if pacing:
+        click.echo(f"pacing: {pacing}")
     click.echo(f"overall score: {'n/a' if overall is None else f'{overall:.1f}'}; "
                f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('manual', 0)} to review"
                + (f", {len(r['ignored'])} ignored" if r.get("ignored") else ""))

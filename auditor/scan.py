@@ -95,6 +95,8 @@ class HostLimiter:
     SLOW_MIN_S = 1.0
     #: Pages whose response times make the baseline.
     BASELINE_PAGES = 5
+    #: Events kept in words for the run's record (the counters count all).
+    MAX_EVENTS = 100
 
     def __init__(self, per_host: int, delay: float) -> None:
         self.per_host = max(1, per_host)
@@ -112,7 +114,16 @@ class HostLimiter:
         self._recent: dict[str, float] = {}
         self._seen: dict[str, int] = {}
         self.events: list[str] = []
-        """What the limiter did, for the run's log (``slowed``/``recovered`` per host)."""
+        """What the limiter did, in words (at most ``MAX_EVENTS``; ``events_total`` counts all)."""
+        self.events_total = 0
+        self._t0 = time.monotonic()
+        self.busy_answers: dict[str, int] = {}
+        """429/503 answers by status code."""
+        self.pauses = 0
+        self.longest_pause = 0.0
+        self.slowdowns = 0
+        self.min_in_flight = self.per_host
+        self.max_spacing = delay
 
     def capacity(self, host: str) -> int:
         return self.per_host - self._held.get(host, 0)
@@ -137,10 +148,51 @@ class HostLimiter:
     def _sem(self, host: str) -> asyncio.Semaphore:
         return self._sems.setdefault(host, asyncio.Semaphore(self.per_host))
 
+    def busy(self, host: str, status: int) -> None:
+        """The host answered 429/503 ("too many requests", "unavailable")."""
+        key = str(status)
+        self.busy_answers[key] = self.busy_answers.get(key, 0) + 1
+
     def back_off(self, host: str, wait: float) -> None:
         """The host said "too many requests": pause it for ``wait`` s and space later requests more."""
         self._not_before[host] = max(self._not_before.get(host, 0.0), time.monotonic() + wait)
         self._extra[host] = min(max(0.5, 2 * self._extra.get(host, 0.0)), 5.0)
+        self.pauses += 1
+        self.longest_pause = max(self.longest_pause, wait)
+        self._event(host, f"asked to slow down: paused {wait:.1f}s, then {self.spacing(host):.1f}s between requests")
+
+    def spacing(self, host: str) -> float:
+        return self.delay + self._extra.get(host, 0.0)
+
+    def _event(self, host: str, what: str) -> None:
+        self.events_total += 1
+        self.max_spacing = max(self.max_spacing, max((self.spacing(h) for h in self._extra), default=self.delay))
+        self.min_in_flight = min(self.min_in_flight, min((self.capacity(h) for h in self._sems), default=self.per_host))
+        if len(self.events) < self.MAX_EVENTS:
+            self.events.append(f"+{time.monotonic() - self._t0:.0f}s {host} {what}")
+
+    def summary(self) -> dict[str, Any]:
+        """How the scan paced itself, for the run's record and reports: a long scan may be the
+        site's doing (429/503 answers, slow responses), not the tool's."""
+        return {"per_host_limit": self.per_host, "delay_s": round(self.delay, 2),
+                "busy_answers": dict(sorted(self.busy_answers.items())), "pauses": self.pauses,
+                "longest_pause_s": round(self.longest_pause, 1), "slowdowns": self.slowdowns,
+                "min_in_flight": self.min_in_flight, "max_spacing_s": round(self.max_spacing, 2),
+                "events": list(self.events), "events_total": self.events_total}
+
+    def restore(self, prior: dict[str, Any] | None) -> None:
+        """Carry the record of an interrupted run's earlier part into this one (``--resume``)."""
+        if not prior:
+            return
+        for k, n in (prior.get("busy_answers") or {}).items():
+            self.busy_answers[k] = self.busy_answers.get(k, 0) + int(n)
+        self.pauses += int(prior.get("pauses") or 0)
+        self.slowdowns += int(prior.get("slowdowns") or 0)
+        self.longest_pause = max(self.longest_pause, float(prior.get("longest_pause_s") or 0))
+        self.max_spacing = max(self.max_spacing, float(prior.get("max_spacing_s") or 0))
+        self.min_in_flight = min(self.min_in_flight, int(prior.get("min_in_flight") or self.per_host))
+        self.events = [*(prior.get("events") or []), "(resumed)"][:self.MAX_EVENTS]
+        self.events_total += int(prior.get("events_total") or 0)
 
     def observe(self, host: str, seconds: float | None) -> None:
         """One page's server response time (time to first byte): adapt to the host's pace."""
@@ -157,11 +209,13 @@ class HostLimiter:
         if recent > max(self.SLOW_MIN_S, self.SLOW_FACTOR * base):
             if self.capacity(host) > 1:
                 self._hold(host)
-                self.events.append(f"{host} slowed down (responses ~{recent:.1f}s vs {base:.1f}s): "
-                                   f"{self.capacity(host)} page(s) in flight")
+                self.slowdowns += 1
+                self._event(host, f"slowed down (responses ~{recent:.1f}s vs {base:.1f}s): "
+                                  f"{self.capacity(host)} page(s) in flight")
             elif self._extra.get(host, 0.0) < 5.0:
                 self._extra[host] = min(max(0.5, 2 * self._extra.get(host, 0.0)), 5.0)
-                self.events.append(f"{host} still slow: {self._extra[host]:.1f}s between requests")
+                self.slowdowns += 1
+                self._event(host, f"still slow: {self.spacing(host):.1f}s between requests")
             self._recent[host] = base + (recent - base) / 2  # judge the new pace afresh
         elif recent < 1.5 * base + 0.05:
             if self._extra.get(host, 0.0) > 0 and host not in self._not_before_active():
@@ -169,7 +223,7 @@ class HostLimiter:
             elif self._held.get(host, 0) > 0:
                 self._held[host] -= 1
                 self._sem(host).release()
-                self.events.append(f"{host} recovered: {self.capacity(host)} page(s) in flight")
+                self._event(host, f"recovered: {self.capacity(host)} page(s) in flight")
 
     def _not_before_active(self) -> set[str]:
         now = time.monotonic()
@@ -409,11 +463,16 @@ class Scanner:
             self._persist(frontier)
         delay = max(s.delay, robots.crawl_delay() or 0.0)
         limiter = HostLimiter(s.per_host or s.concurrency, delay)
+        if resume:
+            limiter.restore((self.store.get_run(self.run_id) or {}).get("pacing"))
         from .gather import Gatherer  # Playwright is imported only when a scan runs
 
         try:
             async with Gatherer(s, browser.path or "", self.secrets, **gather_selection(self.specs)) as gatherer:
-                await self._crawl(gatherer, frontier, limiter)
+                try:
+                    await self._crawl(gatherer, frontier, limiter)
+                finally:  # also for an interrupted scan: what the site made us do is part of its record
+                    self.store.update_run(self.run_id, pacing=limiter.summary())
         except CouldNotAudit:
             raise
         except Exception as exc:
@@ -531,6 +590,8 @@ class Scanner:
                 limiter.release(host)
             ttfb = art.timings.get("ttfb") if not art.error else None
             limiter.observe(host, ttfb / 1000 if isinstance(ttfb, (int, float)) else None)
+            if art.status_code in RETRY_STATUSES:
+                limiter.busy(host, art.status_code)
             if art.status_code in RETRY_STATUSES and attempt < MAX_RETRIES:
                 # 429/503: wait as the server asks (capped), slow this host down, try again
                 limiter.back_off(host, retry_after(art.headers, attempt))

@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS runs (
   settings TEXT NOT NULL,          -- JSON (no secrets)
   site TEXT,                       -- JSON SiteArtifacts
   error TEXT,
-  limit_hit TEXT                   -- JSON list of limits that stopped the crawl
+  limit_hit TEXT,                  -- JSON list of limits that stopped the crawl
+  pacing TEXT                      -- JSON: how the crawl paced itself (HostLimiter.summary)
 );
 CREATE TABLE IF NOT EXISTS frontier (
   run_id TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -101,11 +102,24 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
+                self._migrate()
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05 + random.random() * 0.1)
+
+    def _migrate(self) -> None:
+        """Columns added since a store file was created (``CREATE TABLE IF NOT EXISTS`` keeps
+        an old table as it was)."""
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(runs)")}
+        for col in ("pacing",):
+            if col not in have:
+                try:
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {col} TEXT")
+                except sqlite3.OperationalError as exc:  # another process added it just now
+                    if "duplicate column" not in str(exc):
+                        raise
 
     def close(self) -> None:
         self.db.close()
@@ -122,7 +136,7 @@ class Store:
                 (run_id, tool_version, now_iso(), "running", json.dumps(seeds), json.dumps(settings)))
 
     def update_run(self, run_id: str, **cols: Any) -> None:
-        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings") and v is not None else v)
+        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing") and v is not None else v)
                for k, v in cols.items()}
         sets = ", ".join(f"{k}=?" for k in enc)
         with self._tx():
@@ -133,7 +147,7 @@ class Store:
         if row is None:
             return None
         d = dict(row)
-        for k in ("seeds", "settings", "site", "limit_hit"):
+        for k in ("seeds", "settings", "site", "limit_hit", "pacing"):
             d[k] = json.loads(d[k]) if d.get(k) else ([] if k in ("seeds", "limit_hit") else None)
         return d
 

@@ -97,3 +97,16 @@ def test_retry_after_is_honoured_but_capped(value, attempt, expected):
     from auditor.scan import retry_after
 
     assert retry_after({"retry-after": value}, attempt) == expected
+
+
+def test_pacing_is_recorded_and_reported(crawl):
+    """The 429 and 503 answers above are in the run's record, the scorecard and the CLI
+    summary: a long scan is shown to be the site's doing."""
+    _, tmp, proc, _ = crawl
+    pacing = result(tmp)["run"]["pacing"]
+    assert pacing["busy_answers"] == {"429": 1, "503": 3}, pacing
+    assert pacing["pauses"] == 3  # /always-busy gives up after its second retry without pausing again
+    assert any("asked to slow down" in e for e in pacing["events"])
+    assert 'pacing: The site answered 4 requests with "slow down" (1 x 429, 3 x 503)' in proc.stdout
+    html = (tmp / "out" / "idea-audit.html").read_text()
+    assert "<strong>Pacing:</strong> The site answered 4 requests with &#34;slow down&#34;" in html

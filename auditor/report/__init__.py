@@ -43,6 +43,37 @@ def summarize_findings(findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def pacing_note(pacing: dict[str, Any] | None) -> str | None:
+    """One sentence on how the site made the crawl slow down (429/503 answers, slow
+    responses), or None when it did not: a long scan may be the site's doing."""
+    if not pacing:
+        return None
+    busy = pacing.get("busy_answers") or {}
+    n_busy = sum(busy.values())
+    slow = pacing.get("slowdowns") or 0
+    if not n_busy and not slow:
+        return None
+    def times(n: int, what: str) -> str:
+        return f"{n} {what}" + ("" if n == 1 else "s")
+
+    said = []
+    if n_busy:
+        codes = ", ".join(f"{n} x {code}" for code, n in sorted(busy.items()))
+        said.append(f"answered {times(n_busy, 'request')} with \"slow down\" ({codes})")
+    if slow:
+        said.append(f"slowed its responses well past their usual time ({times(slow, 'time')})")
+    did = []
+    if pacing.get("pauses"):
+        did.append(f"paused {times(pacing['pauses'], 'time')} (up to {pacing.get('longest_pause_s', 0):g} s)")
+    least = pacing.get("min_in_flight")
+    if least is not None and least < (pacing.get("per_host_limit") or 0):
+        did.append(f"went down to {times(least, 'page')} in flight")
+    if (pacing.get("max_spacing_s") or 0) > (pacing.get("delay_s") or 0):
+        did.append(f"spaced requests up to {pacing['max_spacing_s']:g} s apart")
+    return ("The site " + " and ".join(said) + ". The crawler " + ", ".join(did or ["retried"])
+            + ", so the scan took longer than the tool alone needs.")
+
+
 def build_result(store: Store, run_id: str) -> dict[str, Any]:
     """The whole run as plain data, in the documented JSON contract's shape."""
     run = store.get_run(run_id)
@@ -72,6 +103,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "seeds": run["seeds"],
             "settings": settings,
             "limits_hit": run["limit_hit"] or [],
+            "pacing": run.get("pacing"),
         },
         "summary": {
             "pages_audited": sum(1 for p in pages if not p["error"]),

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from .. import scoring
+from . import pacing_note
 
 NAME = "html"
 EXTENSION = "html"
@@ -226,4 +227,5 @@ def render(result: dict[str, Any]) -> str:
         total_pages=len(result["pages"]), hist=hist, points=points, trend=trend_chart(points),
         trend_reqs=trend_reqs, summary=summary_text(result, cards, groups), overall=result["scores"]["overall"],
         css=css, script=script, script_hash=_hash(script), style_hash=_hash(css),
-        page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT)
+        page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT,
+        pacing=pacing_note(result["run"].get("pacing")))

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from .. import scoring
+from . import pacing_note
 
 NAME = "md"
 EXTENSION = "md"
@@ -39,6 +40,9 @@ def render(result: dict[str, Any]) -> str:
     lines.append(f"Overall score **{_score(scores['overall'])}** ({letter}, {words}) · "
                  f"{summ['pages_audited']} pages audited, {summ['pages_failed']} failed, "
                  f"{summ['pages_skipped']} URLs skipped · run `{run['id']}`")
+    pacing = pacing_note(run.get("pacing"))
+    if pacing:
+        lines += ["", f"Pacing: {esc(pacing)}"]
     base = result.get("baseline")
     if base:
         lines.append("")
