@@ -165,9 +165,10 @@ class HostLimiter:
         return self.delay + self._extra.get(host, 0.0)
 
     def _event(self, host: str, what: str) -> None:
+        # a host's spacing only grows, and its capacity only shrinks, where an event is recorded
         self.events_total += 1
-        self.max_spacing = max(self.max_spacing, max((self.spacing(h) for h in self._extra), default=self.delay))
-        self.min_in_flight = min(self.min_in_flight, min((self.capacity(h) for h in self._sems), default=self.per_host))
+        self.max_spacing = max(self.max_spacing, self.spacing(host))
+        self.min_in_flight = min(self.min_in_flight, self.capacity(host))
         if len(self.events) < self.MAX_EVENTS:
             self.events.append(f"+{time.monotonic() - self._t0:.0f}s {host} {what}")
 
@@ -592,10 +593,10 @@ class Scanner:
             limiter.observe(host, ttfb / 1000 if isinstance(ttfb, (int, float)) else None)
             if art.status_code in RETRY_STATUSES:
                 limiter.busy(host, art.status_code)
-            if art.status_code in RETRY_STATUSES and attempt < MAX_RETRIES:
-                # 429/503: wait as the server asks (capped), slow this host down, try again
-                limiter.back_off(host, retry_after(art.headers, attempt))
-                continue
+                if attempt < MAX_RETRIES:
+                    # 429/503: wait as the server asks (capped), slow this host down, try again
+                    limiter.back_off(host, retry_after(art.headers, attempt))
+                    continue
             break
         if attempt:
             art.timings["retries"] = attempt

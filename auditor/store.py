@@ -257,7 +257,7 @@ class Store:
 
     def pages(self, run_id: str, *, summary: bool = True) -> list[dict[str, Any]]:
         """The run's page rows; ``summary=False`` leaves out each page's summary (what the
-        checks measured, ~18 KB a page), which reports do not read."""
+        checks measured, ~2.7 KB of JSON a page on the bench site), which reports do not read."""
         cols = "url, final_url, status_code, error, depth, title, content_type, audited_at" + (", summary" if summary else "")
         rows = self.db.execute(f"SELECT {cols} FROM pages WHERE run_id=? ORDER BY depth, url", (run_id,)).fetchall()
         out = []
@@ -277,9 +277,6 @@ class Store:
                               "ORDER BY depth, url", (run_id,))
         for (blob,) in cur:
             yield PageArtifacts.from_dict(json.loads(zlib.decompress(blob)))
-
-    def outcomes(self, run_id: str) -> list[dict[str, Any]]:
-        return list(self.iter_outcomes(run_id))
 
     def iter_outcomes(self, run_id: str, *, check_ids: Iterable[str] = (), check_prefix: str = ""
                       ) -> Iterator[dict[str, Any]]:
