@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS
-from .gatherers import cdp_session, cleanup, evaluate_json, page_actions
+from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -121,6 +121,18 @@ def probes_script(sources: dict[str, str]) -> str | None:
     return "async () => {\n  const out = {};\n" + "\n".join(parts) + "\n  return out;\n}"
 
 
+def look_script(probes: str | None) -> str:
+    """One round trip for everything a look takes from the page before axe-core runs: the
+    page facts and HTML (COLLECT_JS), every probe, whether our axe-core is loaded, and the
+    number of links and controls (when the rules that grow with them are selected). As one
+    JSON string (see ``evaluate_json``)."""
+    return ("async ([watch, count]) => { const info = (" + COLLECT_JS.strip() + ")(watch);"
+            + (" info.probes = await (" + probes + ")();" if probes else "")
+            + " info.has_axe = (" + HAS_AXE_JS + ")();"
+            + " info.targets = count ? (" + COUNT_TARGETS_JS + ")() : 0;"
+            + " return JSON.stringify(info); }")
+
+
 #: axe-core as a script every new http(s) document of a context runs before its own
 #: scripts: the 0.5 MB source crosses Playwright's driver once per context instead of once
 #: per page and frame (36 ms of a 60 ms injection was that transfer, docs/performance.md).
@@ -163,9 +175,6 @@ class NonHTML(Exception):
         self.headers = headers or {}
 
 
-#: The layout every page is loaded and audited at (the mobile and reflow actions narrow it
-#: for their measurements and the gatherer puts it back).
-DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 
 
 class Gatherer:
@@ -181,6 +190,7 @@ class Gatherer:
         self._pw: Any = None
         self.browser: Browser | None = None
         self._probes = probes_script(_probe_sources())
+        self._look_js = look_script(self._probes)
         self._actions = [a for a in page_actions() if a.wanted(families)]
         self._axe_options = axe_options(axe_rules)
         self._tabs: dict[Any, Page] = {}
@@ -430,7 +440,9 @@ class Gatherer:
     async def _look(self, page: Page, art: PageArtifacts, watch: bool = False) -> None:
         """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
-        info = await evaluate_json(page, COLLECT_JS, watch)
+        opts = self._axe_options
+        count = opts is not None and any(_runs_rule(opts, r) for r in SLOW_ON_DENSE)
+        info = json.loads(await page.evaluate(self._look_js, [watch, count]))
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
@@ -438,25 +450,23 @@ class Gatherer:
         art.timings.update({k: v for k, v in (info.get("timing") or {}).items() if isinstance(v, (int, float))})
         art.html = (info.get("html") or "")[:MAX_HTML_CHARS]
         if self._probes:
-            try:
-                art.probes = await asyncio.wait_for(evaluate_json(page, self._probes), 30)
-            except (PlaywrightError, asyncio.TimeoutError) as exc:
-                art.probes = {"error": _short_error(exc)}
+            art.probes = info.get("probes") or {}
         art.timings["collect"] = round(time.monotonic() - t2, 3)
         t3 = time.monotonic()
         if self._axe_options is not None:
-            art.axe = await self._run_axe(page)
+            art.axe = await self._run_axe(page, has_axe=info.get("has_axe"), targets=info.get("targets") or 0)
         art.timings["axe"] = round(time.monotonic() - t3, 3)
 
     async def _axe(self, page: Page, opts: dict[str, Any], timeout: float) -> dict[str, Any]:
         return json.loads(await asyncio.wait_for(page.evaluate(AXE_RUN_JS, opts), timeout))
 
-    async def _run_axe(self, page: Page) -> dict[str, Any]:
+    async def _run_axe(self, page: Page, has_axe: bool | None = None, targets: int = 0) -> dict[str, Any]:
         """axe-core on the page (and its frames), bounded by ``axe_timeout`` in total.
 
         On link-dense pages the rules in :data:`SLOW_ON_DENSE` run after the others, each
         with what is left of the budget; one that cannot finish is recorded per rule in
-        ``rule_errors`` and every other rule's result is kept.
+        ``rule_errors`` and every other rule's result is kept. ``has_axe`` and ``targets``
+        (links and controls) come with the look's round trip (LOOK_JS); None asks the page.
         """
         budget = self.settings.axe_timeout
         t0 = time.monotonic()
@@ -464,7 +474,7 @@ class Gatherer:
         try:
             # normally there already (INIT_AXE); not where the page replaced its document
             # or a frame is about:blank/srcdoc
-            if not await page.evaluate(HAS_AXE_JS):
+            if not (has_axe if has_axe is not None else await page.evaluate(HAS_AXE_JS)):
                 await page.evaluate(AXE_SCRIPT)
             # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
             for frame in page.frames[1:50]:
@@ -475,7 +485,6 @@ class Gatherer:
                     pass
             later: list[str] = []
             slow = [r for r in SLOW_ON_DENSE if _runs_rule(opts, r)]
-            targets = await page.evaluate(COUNT_TARGETS_JS) if slow else 0
             if targets >= DENSE_TARGETS:
                 later = slow
                 opts = _without_rules(opts, later)

@@ -102,6 +102,19 @@ async def next_frame(page: Any) -> None:
     await page.evaluate(NEXT_FRAME_JS)
 
 
+#: The layout every page is loaded and audited at. The mobile and reflow actions narrow it
+#: for their measurements and leave it narrow; the gatherer puts it back after the page's
+#: actions, and an action that reads the desktop layout asks for it (:func:`desktop_layout`).
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+
+async def desktop_layout(page: Any) -> None:
+    """The page at the desktop size, its resize handlers run (a no-op when it is already)."""
+    if page.viewport_size != DESKTOP_VIEWPORT:
+        await page.set_viewport_size(dict(DESKTOP_VIEWPORT))
+        await next_frame(page)
+
+
 async def cleanup(step: Awaitable[Any], timeout: float = CLEANUP_TIMEOUT) -> bool:
     """Await a clean-up step within ``timeout``; True when it finished, False when it failed
     or ran out of time. Never raises, except cancellation.

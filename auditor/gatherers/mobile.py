@@ -1,7 +1,8 @@
 """Mobile measurements in the same browser visit (IDEA 3(a)(8)).
 
 After axe-core, the page is resized to phone widths (375x667 and 320x640), measured
-(horizontal overflow, tap targets, body text size), and restored to 1280x900. When the
+(horizontal overflow, tap targets, body text size), and left there (the gatherer restores
+1280x900 after the page's actions). When the
 reflow action ran just before, it left the page laid out at 320x256 (WCAG 1.4.10's
 size): that layout is measured as the 320 px phone width instead of laying the page out
 again (only viewport-height units differ; each re-layout is the costliest step here).
@@ -18,11 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cleanup, next_frame, page_action
+from . import NEXT_FRAME_CAP_MS, page_action
 
 #: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
 PHONE_VIEWPORTS = ((375, 667), (320, 640))
-DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 MAX_TARGETS = 40
 
 MEASURE_JS = """
@@ -88,22 +88,26 @@ MEASURE_JS = """
 """
 
 
+#: A width change's wait for the next frame and the measurement, in one round trip.
+MEASURE_AFTER_FRAME_JS = ("async (maxTargets) => { await new Promise(r => { requestAnimationFrame(() => r()); "
+                          "setTimeout(r, " + str(NEXT_FRAME_CAP_MS) + "); }); return (" + MEASURE_JS.strip()
+                          + ")(maxTargets); }")
+
+
 @page_action("mobile", order=50, timeout=20.0, families=("mobile",))
 async def measure_mobile(page: Any, art: Any, settings: Any) -> dict[str, Any]:
+    """The phone widths, the one the page is at first (the reflow action leaves 320 px laid
+    out). The page is left at the last phone width: the gatherer puts the desktop size back
+    after the page's actions (the next page loads at it), and a later action that reads the
+    desktop layout asks for it first (``desktop_layout``), so no re-layout is waited for here."""
     out: dict[str, Any] = {"emulation": "width-only (same visit)", "viewports": {}}
     current = page.viewport_size or {}
-    try:
-        for width, height in sorted(PHONE_VIEWPORTS, key=lambda wh: wh[0] != current.get("width")):
-            if width != current.get("width"):
-                await page.set_viewport_size({"width": width, "height": height})
-                # the page's resize and media-query handlers have run by the next frame (a
-                # fixed 100 ms sleep here cost 0.2 s a page for nothing, bench/run.py)
-                await next_frame(page)
-            # else: the reflow action left this width laid out (a re-layout saved)
+    for width, height in sorted(PHONE_VIEWPORTS, key=lambda wh: wh[0] != current.get("width")):
+        if width != current.get("width"):
+            await page.set_viewport_size({"width": width, "height": height})
+            # the page's resize and media-query handlers have run by the next frame (a fixed
+            # 100 ms sleep here cost 0.2 s a page for nothing, bench/run.py)
+            out["viewports"][str(width)] = await page.evaluate(MEASURE_AFTER_FRAME_JS, MAX_TARGETS)
+        else:  # the reflow action left this width laid out (a re-layout saved)
             out["viewports"][str(width)] = await page.evaluate(MEASURE_JS, MAX_TARGETS)
-    finally:
-        # later measurements see the desktop layout, its handlers run (bounded: this also
-        # runs while the action is cancelled for its timeout)
-        if await cleanup(page.set_viewport_size(DESKTOP_VIEWPORT)):
-            await cleanup(next_frame(page))
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cleanup, next_frame, page_action
+from . import NEXT_FRAME_CAP_MS, cleanup, evaluate_json, next_frame, page_action
 
 REFLOW_WIDTH = 320
 REFLOW_HEIGHT = 256  # 1280x1024 at 400%: WCAG 1.4.10's 320 by 256 CSS px
@@ -40,11 +40,13 @@ HELPERS_JS = r"""
     }
     return parts.join(' > ');
   };
-  // Text containers whose own text is cut off (overflow hidden/clip, content larger than box).
-  window.__iaClipped = () => {
+  // Text containers whose own text is cut off (overflow hidden/clip, content larger than box),
+  // and how many could be: text containers that hide their overflow and are not 1 px
+  // visually-hidden helpers (never reported; their box is fixed at that size).
+  window.__iaClipScan = () => {
     const out = {};
+    let found = 0, candidates = 0;
     for (const el of document.body.querySelectorAll('*')) {
-      if (Object.keys(out).length >= 300) break;
       const hasText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
       if (!hasText) continue;
       const cs = getComputedStyle(el);
@@ -52,12 +54,15 @@ HELPERS_JS = r"""
       const hidesY = cs.overflowY === 'hidden' || cs.overflowY === 'clip';
       if (!hidesX && !hidesY) continue;
       if (el.clientWidth <= 2 || el.clientHeight <= 2) continue;  // visually-hidden helpers
+      candidates++;
+      if (found >= 300) continue;
       const cutY = hidesY && el.scrollHeight > el.clientHeight + 2;
       const cutX = hidesX && el.scrollWidth > el.clientWidth + 2 && cs.textOverflow !== 'ellipsis';
-      if (cutY || cutX) out[window.__iaPath(el)] = el.outerHTML.slice(0, 300);
+      if (cutY || cutX) { out[window.__iaPath(el)] = el.outerHTML.slice(0, 300); found = Object.keys(out).length; }
     }
-    return out;
+    return {clipped: out, candidates};
   };
+  window.__iaClipped = () => window.__iaClipScan().clipped;
   // Overlapping text: a text element whose box overlaps a following sibling's box.
   window.__iaOverflow = () => {
     const root = document.documentElement;
@@ -90,37 +95,65 @@ HELPERS_JS = r"""
 """
 
 
+#: Waits for the next animation frame (capped, as ``next_frame``) inside a measuring call,
+#: so a width change costs one round trip for the wait and the measurement together.
+FRAME = ("await new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, "
+         + str(NEXT_FRAME_CAP_MS) + "); });")
+
+#: One round trip before the passes: the helpers, the unchanged page's clipped text, and
+#: whether anything could clip under text spacing. Only a text container that hides its
+#: own overflow and is more than 2 px each way can be reported (``__iaClipped``), and the
+#: spacing style changes neither the DOM nor any element's overflow, so a page without one
+#: gets no spacing pass (which re-lays and re-shapes every text run, ~20 ms of CPU a page
+#: on the bench site, /tmp steps profile) and the empty result the pass would give. The one
+#: case this could miss is a box at most 2 px high only because its own text has no line
+#: height (``line-height: 0``), that also caps its height at a few px: spacing would set
+#: the line height and cut its text. Visually-hidden helpers (1 px boxes, common on
+#: Drupal and Bootstrap sites) keep their size and do not count. Otherwise the spacing
+#: style goes in here, measured by SPACED_JS.
+SETUP_JS = ("([id, css]) => { (" + HELPERS_JS.strip() + ")(); const {clipped: base, candidates} = window.__iaClipScan();"
+            " if (candidates) { const s = document.createElement('style'); s.id = id; s.textContent = css;"
+            " document.head.appendChild(s); }"
+            " return {base, candidates}; }")
+SPACED_JS = ("async (id) => { " + FRAME + " const out = window.__iaClipped();"
+             " const s = document.getElementById(id); if (s) s.remove(); return out; }")
+ZOOM_JS = "async () => { " + FRAME + " return window.__iaClipped(); }"
+OVERFLOW_JS = "async () => { " + FRAME + " return window.__iaOverflow(); }"
+
+
 @page_action("reflow", order=45, timeout=30.0, families=("reflow",))
 async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     """Desktop first (the baseline, then text spacing), then 640 px (zoom), then 320 px
     (reflow). Each width change re-lays the whole page, the dearest step here, so the
     320 px layout is left for the mobile action when it runs next (it measures 320 px
-    too); otherwise, and on any error, the desktop size is restored."""
+    too); otherwise, and on any error, the desktop size is restored. Each pass is one
+    round trip (the wait for the next frame and the measurement together)."""
     size = page.viewport_size or {"width": 1280, "height": 900}
-    await page.evaluate(HELPERS_JS)
     out: dict[str, Any] = {}
-    base_clipped = await page.evaluate("() => window.__iaClipped()")
     style_id = "__ia_text_spacing"
+    spaced: dict[str, str] = {}
+    styled = True  # until the page says it got no spacing style (or took it out again)
     try:
-        await page.evaluate("([id, css]) => { const s = document.createElement('style'); s.id = id; "
-                            "s.textContent = css; document.head.appendChild(s); }", [style_id, TEXT_SPACING_CSS])
-        await next_frame(page)
-        spaced = await page.evaluate("() => window.__iaClipped()")
-        out["text_spacing"] = {"clipped": [{"selector": k, "snippet": v} for k, v in spaced.items()
-                                           if k not in base_clipped]}
+        setup = await evaluate_json(page, SETUP_JS, [style_id, TEXT_SPACING_CSS])
+        base_clipped = setup["base"]
+        styled = bool(setup["candidates"])
+        if styled:
+            spaced = await evaluate_json(page, SPACED_JS, style_id)
+            styled = False
     finally:
-        await cleanup(page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id))
+        if styled:
+            await cleanup(page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id))
+    out["text_spacing"] = {"clipped": [{"selector": k, "snippet": v} for k, v in spaced.items()
+                                       if k not in base_clipped]}
     leave_narrow = False
     try:
         await page.set_viewport_size({"width": ZOOM_WIDTH, "height": size["height"] // 2})
-        await next_frame(page)
-        zoom_clipped = await page.evaluate("() => window.__iaClipped()")
+        zoom_clipped = await evaluate_json(page, ZOOM_JS)
         out["zoom"] = {"width": ZOOM_WIDTH,
                        "clipped": [{"selector": k, "snippet": v} for k, v in zoom_clipped.items()
                                    if k not in base_clipped]}
         await page.set_viewport_size({"width": REFLOW_WIDTH, "height": REFLOW_HEIGHT})
-        await next_frame(page)
-        out["reflow"] = await page.evaluate("() => window.__iaOverflow()")
+        out["reflow"] = await evaluate_json(page, OVERFLOW_JS)
         leave_narrow = "mobile" in getattr(page, "_ia_actions", ())
     finally:
         if not leave_narrow and await cleanup(page.set_viewport_size(size)):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import PageArtifacts
 from ..settings import Settings
-from . import cleanup, page_action
+from . import cleanup, next_frame, page_action
 
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 667}
@@ -79,6 +79,7 @@ async def take_screenshots(page: Any, art: PageArtifacts, settings: Settings) ->
         shots = {}
         for name, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
             await page.set_viewport_size(size)
+            await next_frame(page)  # the page's resize handlers have run
             raw = await page.screenshot(type="jpeg", quality=80, timeout=10_000)
             shots[name] = thumbnail(raw, THUMB_WIDTH[name])
     finally:

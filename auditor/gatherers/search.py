@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import cleanup, page_action
+from . import cleanup, desktop_layout, page_action
 
 TEST_QUERY = "contact"
 
@@ -42,6 +42,7 @@ def _is_start(art: Any, settings: Any) -> bool:
 async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
     if not _is_start(art, settings):
         return None
+    await desktop_layout(page)  # the mobile action left a phone layout (a menu may hold the form there)
     form = await page.evaluate(FORM_JS)
     if not form:
         return {"form": None}
