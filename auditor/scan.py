@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import __version__, checking
+from . import __version__, checking, heap
 from .browser import find_browser
 from .crawl import (
     DUPLICATE,
@@ -428,6 +428,7 @@ class Scanner:
 
     async def run(self, resume: bool = False) -> str:
         s = self.settings
+        heap.limit_arenas()  # before the check threads start (auditor/heap.py)
         browser = find_browser(s.browser_path)
         if not browser.found:
             self._fail(browser.reason)
@@ -641,7 +642,10 @@ class Scanner:
             self.stats.failed += 1
         else:
             self.stats.audited += 1
-        self.progress.page_done(art, self.stats.audited + self.stats.failed, len(frontier.queue))
+        done = self.stats.audited + self.stats.failed
+        self.progress.page_done(art, done, len(frontier.queue))
+        if not done % heap.TRIM_EVERY:
+            heap.trim()
 
     def _check_page(self, art: PageArtifacts) -> tuple[list[tuple[str, str, float | None, float, list[str], str]],
                                                          list[Any], dict[str, Any]]:
