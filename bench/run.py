@@ -259,14 +259,19 @@ def versions(browser: str) -> dict[str, str]:
         except Exception:
             return "?"
 
-    import playwright
+    from importlib.metadata import PackageNotFoundError, version
 
     from checks.accessibility import AXE_VERSION
+
+    try:
+        playwright_version = version("playwright")
+    except PackageNotFoundError:
+        playwright_version = "?"
 
     pa11y_pkg = BENCH / "node_modules" / "pa11y-ci" / "package.json"
     pa11y_axe = BENCH / "node_modules" / "axe-core" / "package.json"
     return {"idea-audit": __version__, "python": platform.python_version(),
-            "playwright": getattr(playwright, "__version__", "?"), "axe-core (idea-audit, floor)": AXE_VERSION,
+            "playwright": playwright_version, "axe-core (idea-audit, floor)": AXE_VERSION,
             "chromium": out([browser, "--version"]), "node": out(["node", "--version"]),
             "pa11y-ci": json.loads(pa11y_pkg.read_text())["version"] if pa11y_pkg.exists() else "not installed",
             "axe-core (pa11y)": json.loads(pa11y_axe.read_text())["version"] if pa11y_axe.exists() else "-"}
