@@ -175,8 +175,6 @@ class NonHTML(Exception):
         self.headers = headers or {}
 
 
-
-
 class Gatherer:
     """One Chromium, many contexts. Use as ``async with Gatherer(...) as g``."""
 
@@ -466,7 +464,8 @@ class Gatherer:
         On link-dense pages the rules in :data:`SLOW_ON_DENSE` run after the others, each
         with what is left of the budget; one that cannot finish is recorded per rule in
         ``rule_errors`` and every other rule's result is kept. ``has_axe`` and ``targets``
-        (links and controls) come with the look's round trip (LOOK_JS); None asks the page.
+        (links and controls) come with the look's round trip (:func:`look_script`); None
+        asks the page.
         """
         budget = self.settings.axe_timeout
         t0 = time.monotonic()

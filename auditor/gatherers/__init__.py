@@ -90,8 +90,15 @@ async def evaluate_json(target: Any, fn: str, arg: Any = None) -> Any:
 #: that renders no frames (a renderer without a compositor clock, a hidden tab) gets
 #: ``NEXT_FRAME_CAP_MS`` instead of an endless wait.
 NEXT_FRAME_CAP_MS = 500
-NEXT_FRAME_JS = ("() => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, "
-                 + str(NEXT_FRAME_CAP_MS) + "); })")
+FRAME_PROMISE_JS = ("new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, "
+                    + str(NEXT_FRAME_CAP_MS) + "); })")
+NEXT_FRAME_JS = "() => " + FRAME_PROMISE_JS
+
+
+def after_frame(fn: str) -> str:
+    """``fn`` (a JS function of one argument) run after the next frame, as one call: a
+    viewport change's wait and its measurement in one round trip."""
+    return "async (arg) => { await " + FRAME_PROMISE_JS + "; return (" + fn.strip() + ")(arg); }"
 
 #: Seconds one clean-up step of a page action may take (putting the viewport back, removing
 #: what a measurement added to the page).

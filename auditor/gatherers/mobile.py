@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import NEXT_FRAME_CAP_MS, page_action
+from . import after_frame, page_action
 
 #: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
 PHONE_VIEWPORTS = ((375, 667), (320, 640))
@@ -89,9 +89,7 @@ MEASURE_JS = """
 
 
 #: A width change's wait for the next frame and the measurement, in one round trip.
-MEASURE_AFTER_FRAME_JS = ("async (maxTargets) => { await new Promise(r => { requestAnimationFrame(() => r()); "
-                          "setTimeout(r, " + str(NEXT_FRAME_CAP_MS) + "); }); return (" + MEASURE_JS.strip()
-                          + ")(maxTargets); }")
+MEASURE_AFTER_FRAME_JS = after_frame(MEASURE_JS)
 
 
 @page_action("mobile", order=50, timeout=20.0, families=("mobile",))

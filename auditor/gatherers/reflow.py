@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import NEXT_FRAME_CAP_MS, cleanup, evaluate_json, next_frame, page_action
+from . import after_frame, cleanup, evaluate_json, next_frame, page_action
 
 REFLOW_WIDTH = 320
 REFLOW_HEIGHT = 256  # 1280x1024 at 400%: WCAG 1.4.10's 320 by 256 CSS px
@@ -95,11 +95,6 @@ HELPERS_JS = r"""
 """
 
 
-#: Waits for the next animation frame (capped, as ``next_frame``) inside a measuring call,
-#: so a width change costs one round trip for the wait and the measurement together.
-FRAME = ("await new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, "
-         + str(NEXT_FRAME_CAP_MS) + "); });")
-
 #: One round trip before the passes: the helpers, the unchanged page's clipped text, and
 #: whether anything could clip under text spacing. Only a text container that hides its
 #: own overflow and is more than 2 px each way can be reported (``__iaClipped``), and the
@@ -115,10 +110,11 @@ SETUP_JS = ("([id, css]) => { (" + HELPERS_JS.strip() + ")(); const {clipped: ba
             " if (candidates) { const s = document.createElement('style'); s.id = id; s.textContent = css;"
             " document.head.appendChild(s); }"
             " return {base, candidates}; }")
-SPACED_JS = ("async (id) => { " + FRAME + " const out = window.__iaClipped();"
-             " const s = document.getElementById(id); if (s) s.remove(); return out; }")
-ZOOM_JS = "async () => { " + FRAME + " return window.__iaClipped(); }"
-OVERFLOW_JS = "async () => { " + FRAME + " return window.__iaOverflow(); }"
+# Each measurement after a change waits for the next frame in the same call (after_frame).
+SPACED_JS = after_frame("(id) => { const out = window.__iaClipped(); const s = document.getElementById(id);"
+                        " if (s) s.remove(); return out; }")
+ZOOM_JS = after_frame("() => window.__iaClipped()")
+OVERFLOW_JS = after_frame("() => window.__iaOverflow()")
 
 
 @page_action("reflow", order=45, timeout=30.0, families=("reflow",))
