@@ -191,6 +191,8 @@ class Gatherer:
         self._look_js = look_script(self._probes)
         self._actions = [a for a in page_actions() if a.wanted(families)]
         self._axe_options = axe_options(axe_rules)
+        #: The selected rules that grow with the square of a page's links and controls.
+        self._slow_rules = [r for r in SLOW_ON_DENSE if _runs_rule(self._axe_options or {}, r)]
         self._tabs: dict[Any, Page] = {}
         #: Seconds all page actions of one page may take together (each is bounded too).
         self.action_budget = max(60.0, 2 * settings.page_timeout)
@@ -438,9 +440,7 @@ class Gatherer:
     async def _look(self, page: Page, art: PageArtifacts, watch: bool = False) -> None:
         """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
-        opts = self._axe_options
-        count = opts is not None and any(_runs_rule(opts, r) for r in SLOW_ON_DENSE)
-        info = json.loads(await page.evaluate(self._look_js, [watch, count]))
+        info = json.loads(await page.evaluate(self._look_js, [watch, bool(self._slow_rules)]))
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
@@ -452,20 +452,19 @@ class Gatherer:
         art.timings["collect"] = round(time.monotonic() - t2, 3)
         t3 = time.monotonic()
         if self._axe_options is not None:
-            art.axe = await self._run_axe(page, has_axe=info.get("has_axe"), targets=info.get("targets") or 0)
+            art.axe = await self._run_axe(page, has_axe=bool(info.get("has_axe")), targets=info.get("targets") or 0)
         art.timings["axe"] = round(time.monotonic() - t3, 3)
 
     async def _axe(self, page: Page, opts: dict[str, Any], timeout: float) -> dict[str, Any]:
         return json.loads(await asyncio.wait_for(page.evaluate(AXE_RUN_JS, opts), timeout))
 
-    async def _run_axe(self, page: Page, has_axe: bool | None = None, targets: int = 0) -> dict[str, Any]:
+    async def _run_axe(self, page: Page, has_axe: bool, targets: int) -> dict[str, Any]:
         """axe-core on the page (and its frames), bounded by ``axe_timeout`` in total.
 
         On link-dense pages the rules in :data:`SLOW_ON_DENSE` run after the others, each
         with what is left of the budget; one that cannot finish is recorded per rule in
         ``rule_errors`` and every other rule's result is kept. ``has_axe`` and ``targets``
-        (links and controls) come with the look's round trip (:func:`look_script`); None
-        asks the page.
+        (links and controls) come with the look's round trip (:func:`look_script`).
         """
         budget = self.settings.axe_timeout
         t0 = time.monotonic()
@@ -473,7 +472,7 @@ class Gatherer:
         try:
             # normally there already (INIT_AXE); not where the page replaced its document
             # or a frame is about:blank/srcdoc
-            if not (has_axe if has_axe is not None else await page.evaluate(HAS_AXE_JS)):
+            if not has_axe:
                 await page.evaluate(AXE_SCRIPT)
             # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
             for frame in page.frames[1:50]:
@@ -483,9 +482,8 @@ class Gatherer:
                 except (PlaywrightError, asyncio.TimeoutError):
                     pass
             later: list[str] = []
-            slow = [r for r in SLOW_ON_DENSE if _runs_rule(opts, r)]
             if targets >= DENSE_TARGETS:
-                later = slow
+                later = self._slow_rules
                 opts = _without_rules(opts, later)
             raw = await self._axe(page, opts, max(1.0, budget - (time.monotonic() - t0)))
         except asyncio.TimeoutError:

@@ -48,9 +48,6 @@ FITS = page("Hides overflow, nothing cut", "<main><h1>Fits</h1>"
 WIDTH_AT_LOAD = page("Width at load", "<main><h1>w</h1></main>",
                      head="<script>document.title = 'loaded at ' + innerWidth;</script>")
 
-ADDED_JS = "() => window.added"
-
-
 def _visit(paths: list[str]) -> dict[str, tuple[object, object]]:
     routes = {"/plain": html(PLAIN), "/clips": html(CLIPS), "/fits": html(FITS), "/width": html(WIDTH_AT_LOAD)}
 

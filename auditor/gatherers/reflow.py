@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import after_frame, cleanup, evaluate_json, next_frame, page_action
+from . import DESKTOP_VIEWPORT, after_frame, cleanup, evaluate_json, next_frame, page_action
 
 REFLOW_WIDTH = 320
 REFLOW_HEIGHT = 256  # 1280x1024 at 400%: WCAG 1.4.10's 320 by 256 CSS px
@@ -45,7 +45,7 @@ HELPERS_JS = r"""
   // visually-hidden helpers (never reported; their box is fixed at that size).
   window.__iaClipScan = () => {
     const out = {};
-    let found = 0, candidates = 0;
+    let candidates = 0;
     for (const el of document.body.querySelectorAll('*')) {
       const hasText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
       if (!hasText) continue;
@@ -55,10 +55,10 @@ HELPERS_JS = r"""
       if (!hidesX && !hidesY) continue;
       if (el.clientWidth <= 2 || el.clientHeight <= 2) continue;  // visually-hidden helpers
       candidates++;
-      if (found >= 300) continue;
+      if (Object.keys(out).length >= 300) continue;
       const cutY = hidesY && el.scrollHeight > el.clientHeight + 2;
       const cutX = hidesX && el.scrollWidth > el.clientWidth + 2 && cs.textOverflow !== 'ellipsis';
-      if (cutY || cutX) { out[window.__iaPath(el)] = el.outerHTML.slice(0, 300); found = Object.keys(out).length; }
+      if (cutY || cutX) out[window.__iaPath(el)] = el.outerHTML.slice(0, 300);
     }
     return {clipped: out, candidates};
   };
@@ -110,9 +110,9 @@ SETUP_JS = ("([id, css]) => { (" + HELPERS_JS.strip() + ")(); const {clipped: ba
             " if (candidates) { const s = document.createElement('style'); s.id = id; s.textContent = css;"
             " document.head.appendChild(s); }"
             " return {base, candidates}; }")
+REMOVE_STYLE_JS = "(id) => { const s = document.getElementById(id); if (s) s.remove(); }"
 # Each measurement after a change waits for the next frame in the same call (after_frame).
-SPACED_JS = after_frame("(id) => { const out = window.__iaClipped(); const s = document.getElementById(id);"
-                        " if (s) s.remove(); return out; }")
+SPACED_JS = after_frame("(id) => { const out = window.__iaClipped(); (" + REMOVE_STYLE_JS + ")(id); return out; }")
 ZOOM_JS = after_frame("() => window.__iaClipped()")
 OVERFLOW_JS = after_frame("() => window.__iaOverflow()")
 
@@ -124,7 +124,7 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     320 px layout is left for the mobile action when it runs next (it measures 320 px
     too); otherwise, and on any error, the desktop size is restored. Each pass is one
     round trip (the wait for the next frame and the measurement together)."""
-    size = page.viewport_size or {"width": 1280, "height": 900}
+    size = page.viewport_size or DESKTOP_VIEWPORT
     out: dict[str, Any] = {}
     style_id = "__ia_text_spacing"
     spaced: dict[str, str] = {}
@@ -138,7 +138,7 @@ async def reflow(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             styled = False
     finally:
         if styled:
-            await cleanup(page.evaluate("(id) => { const s = document.getElementById(id); if (s) s.remove(); }", style_id))
+            await cleanup(page.evaluate(REMOVE_STYLE_JS, style_id))
     out["text_spacing"] = {"clipped": [{"selector": k, "snippet": v} for k, v in spaced.items()
                                        if k not in base_clipped]}
     leave_narrow = False

@@ -14,9 +14,8 @@ from typing import Any
 
 from ..model import PageArtifacts
 from ..settings import Settings
-from . import cleanup, next_frame, page_action
+from . import DESKTOP_VIEWPORT, cleanup, next_frame, page_action
 
-DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 667}
 THUMB_WIDTH = {"desktop": 480, "mobile": 200}
 JPEG_QUALITY = 55
@@ -72,12 +71,12 @@ def thumbnail(png_or_jpeg: bytes, width: int, quality: int = JPEG_QUALITY) -> st
 async def take_screenshots(page: Any, art: PageArtifacts, settings: Settings) -> dict[str, Any] | None:
     if not settings.screenshots:
         return None
-    before = page.viewport_size or DESKTOP
+    before = page.viewport_size or DESKTOP_VIEWPORT
     outlined = 0
     try:
         outlined = await page.evaluate(OUTLINE_JS, failing_selectors(art.axe))
         shots = {}
-        for name, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        for name, size in (("desktop", DESKTOP_VIEWPORT), ("mobile", MOBILE)):
             await page.set_viewport_size(size)
             await next_frame(page)  # the page's resize handlers have run
             raw = await page.screenshot(type="jpeg", quality=80, timeout=10_000)
