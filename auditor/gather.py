@@ -15,11 +15,11 @@ from importlib import resources
 from typing import Any
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .browser import LAUNCH_ARGS
+from .browser import LAUNCH_ARGS, start_playwright
 from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
@@ -198,7 +198,7 @@ class Gatherer:
         self.action_budget = max(60.0, 2 * settings.page_timeout)
 
     async def __aenter__(self) -> Gatherer:
-        self._pw = await async_playwright().start()
+        self._pw = await start_playwright(self.settings.concurrency)
         try:
             self.browser = await self._pw.chromium.launch(
                 executable_path=self.browser_path, args=LAUNCH_ARGS, headless=True, timeout=60_000)
