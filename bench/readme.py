@@ -21,6 +21,8 @@ python bench/run.py --pages 200 --scale ''            # side by side only, 200 p
 python bench/run.py --no-compare --scale 100,2000     # growth runs only
 python bench/sitegen.py --pages 500 --port 8000       # just serve the generated site
 python bench/ablate.py --pages 150                    # cost of each check family by subtraction
+python bench/ablate.py --pages 500 --variants floor,axe-only,-keyboard,full,pa11y-ci
+                                                      # which parts of the suite fit the targets
 ```
 
 What runs (same URL list, same concurrency, same Chromium, one after the other):
