@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,19 +146,32 @@ def driver_node_options(current: str | None, concurrency: int) -> str:
     return f"{current} {flag}" if current else flag
 
 
+#: Starts in flight, and ``NODE_OPTIONS`` as it was before the first (scans of a dask
+#: worker may start drivers from several threads at once).
+_DRIVER_STARTS: dict[str, Any] = {"in_flight": 0, "before": None}
+_DRIVER_LOCK = threading.Lock()
+
+
 async def start_playwright(concurrency: int) -> Any:
     """Start Playwright with its node driver's heap bounded (:func:`driver_heap_mb`).
 
     Playwright hands the driver a copy of ``os.environ`` when it starts it and offers no
-    other way in, so ``NODE_OPTIONS`` is set for that moment and put back at once."""
+    other way in, so ``NODE_OPTIONS`` is set while drivers start and put back as it was
+    when the last one in flight has started."""
     from playwright.async_api import async_playwright
 
-    before = os.environ.get("NODE_OPTIONS")
-    os.environ["NODE_OPTIONS"] = driver_node_options(before, concurrency)
+    with _DRIVER_LOCK:
+        if not _DRIVER_STARTS["in_flight"]:
+            _DRIVER_STARTS["before"] = os.environ.get("NODE_OPTIONS")
+        _DRIVER_STARTS["in_flight"] += 1
+        os.environ["NODE_OPTIONS"] = driver_node_options(_DRIVER_STARTS["before"], concurrency)
     try:
         return await async_playwright().start()
     finally:
-        if before is None:
-            os.environ.pop("NODE_OPTIONS", None)
-        else:
-            os.environ["NODE_OPTIONS"] = before
+        with _DRIVER_LOCK:
+            _DRIVER_STARTS["in_flight"] -= 1
+            if not _DRIVER_STARTS["in_flight"]:
+                if _DRIVER_STARTS["before"] is None:
+                    os.environ.pop("NODE_OPTIONS", None)
+                else:
+                    os.environ["NODE_OPTIONS"] = _DRIVER_STARTS["before"]

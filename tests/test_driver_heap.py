@@ -68,3 +68,20 @@ def test_a_users_own_limit_reaches_the_driver_unchanged(monkeypatch):
     driver, ours = _driver_node_options(2)
     assert driver == "--max-old-space-size=300"
     assert ours == "--max-old-space-size=300"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_overlapping_starts_put_the_environment_back(monkeypatch):
+    """Two drivers starting at once (as scans in one dask worker's threads may): the second
+    must not take the first's limit for the user's own setting and put it back at the end."""
+    monkeypatch.delenv("NODE_OPTIONS", raising=False)
+
+    async def go() -> None:
+        async def one() -> None:
+            async with Gatherer(Settings(page_timeout=15, axe_timeout=30, concurrency=2), find_browser(None).path or ""):
+                await asyncio.sleep(0)
+        await asyncio.gather(one(), one())
+
+    asyncio.run(go())
+    assert "NODE_OPTIONS" not in os.environ
