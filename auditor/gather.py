@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS, start_playwright
-from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, page_actions
+from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, evaluate_json, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -124,13 +124,13 @@ def probes_script(sources: dict[str, str]) -> str | None:
 def look_script(probes: str | None) -> str:
     """One round trip for everything a look takes from the page before axe-core runs: the
     page facts and HTML (COLLECT_JS), every probe, whether our axe-core is loaded, and the
-    number of links and controls (when the rules that grow with them are selected). As one
-    JSON string (see ``evaluate_json``)."""
+    number of links and controls (when the rules that grow with them are selected). Run it
+    with ``evaluate_json``."""
     return ("async ([watch, count]) => { const info = (" + COLLECT_JS.strip() + ")(watch);"
             + (" info.probes = await (" + probes + ")();" if probes else "")
             + " info.has_axe = (" + HAS_AXE_JS + ")();"
             + " info.targets = count ? (" + COUNT_TARGETS_JS + ")() : 0;"
-            + " return JSON.stringify(info); }")
+            + " return info; }")
 
 
 #: axe-core as a script every new http(s) document of a context runs before its own
@@ -440,7 +440,7 @@ class Gatherer:
     async def _look(self, page: Page, art: PageArtifacts, watch: bool = False) -> None:
         """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
-        info = json.loads(await page.evaluate(self._look_js, [watch, bool(self._slow_rules)]))
+        info = await evaluate_json(page, self._look_js, [watch, bool(self._slow_rules)])
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
