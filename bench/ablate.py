@@ -55,6 +55,10 @@ def run_variant(base: str, n: int, conc: int, browser: str, name: str, extra: li
     return res
 
 
+#: Runs of other tools beside the idea-audit variants (no "saved vs full" for them).
+PEERS = ("floor", "pa11y-ci")
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}" if a and b else "-"
 
@@ -70,7 +74,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         if not r.get("wall_s"):
             rows.append(f"| {name} | {r.get('error', 'failed')} | | | | | | | |")
             continue
-        idea = name not in ("floor", "pa11y-ci")
+        idea = name not in PEERS
         saved_w = f"{full['wall_s'] - r['wall_s']:.1f}" if full and idea and name != "full" else "-"
         saved_c = f"{full['cpu_s'] - r['cpu_s']:.1f}" if full and idea and name != "full" else "-"
         rows.append(f"| {name} | {r['wall_s']} | {r['cpu_s']} | {r['peak_mb']} | {r['s_per_page']} | {saved_w} "
@@ -87,9 +91,9 @@ def main() -> int:
     ap.add_argument("--browser", default=None)
     a = ap.parse_args()
     names = a.variants.split(",")
-    unknown = [n for n in names if n not in VARIANTS and n not in ("floor", "pa11y-ci")]
+    unknown = [n for n in names if n not in VARIANTS and n not in PEERS]
     if unknown:
-        print(f"unknown variant(s): {', '.join(unknown)}; known: floor, pa11y-ci, {', '.join(VARIANTS)}",
+        print(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join([*PEERS, *VARIANTS])}",
               file=sys.stderr)
         return 2
     found = find_browser(a.browser)
@@ -100,14 +104,15 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     server, base = serve(a.pages)
     urls_file = OUT / f"urls-{a.pages}.txt"
-    urls_file.write_text("\n".join(base + p for p in page_paths(a.pages)) + "\n")
+    urls = [base + p for p in page_paths(a.pages)]
+    urls_file.write_text("\n".join(urls) + "\n")
     results: dict[str, dict[str, Any]] = {}
     try:
         for name in names:
             if name == "floor":
                 results[name] = run_floor(urls_file, a.pages, a.concurrency, browser, f"ablate-{a.pages}")
             elif name == "pa11y-ci":
-                results[name] = run_pa11y(urls_file.read_text().split(), a.concurrency, browser, f"ablate-{a.pages}")
+                results[name] = run_pa11y(urls, a.concurrency, browser, f"ablate-{a.pages}")
             else:
                 results[name] = run_variant(base, a.pages, a.concurrency, browser, name, VARIANTS[name])
     finally:
