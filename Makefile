@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test venv browser lint clean bench
+.PHONY: demo test venv browser lint clean bench act
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: browser
 	$(PY) -m pip install --quiet -e '.[bench]'
 	cd bench && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent || echo "npm install failed: pa11y-ci will be skipped"
 	$(PY) bench/run.py
+
+# W3C ACT Rules conformance: every ACT test case (../shared/act-rules), scored per rule next to
+# the published implementation reports -> docs/act.md, bench/results/act.json, act-earl.json
+act: browser
+	$(PY) bench/act.py
 
 clean:
 	rm -rf $(VENV) reports .idea-audit build *.egg-info
