@@ -8,6 +8,8 @@ to be operated.
 
 from __future__ import annotations
 
+import re
+
 from auditor.checking import check
 from auditor.model import Outcome, PageArtifacts, Severity, Status
 
@@ -17,8 +19,12 @@ REQ = ["idea-3a1"]
 #: Elements whose focus indicator is drawn inside them (media controls, frames): the
 #: outer element's style does not show it, so they are not judged.
 INNER_FOCUS_TAGS = frozenset({"audio", "video", "iframe", "object", "embed"})
+#: Words of a control inside a trap that may explain the way out.
+_HELP = re.compile(r">[^<]*\b(help|how to|instructions?|keyboard shortcuts?)\b", re.I)
 #: How far (CSS px) focus may move up the page before the order counts as jumping back.
 BACKWARD_TOLERANCE = 150
+#: Overlap (CSS px) still counted as "to the right of" when focus moves up into the next column.
+COLUMN_SLACK = 4
 
 
 def _stops(data: dict) -> list[dict]:
@@ -40,6 +46,8 @@ def kbd_reachable(page: PageArtifacts) -> Outcome:
     if not elements:
         return Outcome(Status.NOT_APPLICABLE, detail="no operable elements")
     reached = {s.get("id") for s in _stops(data)}
+    if data.get("initial_focus") is not None:
+        reached.add(data["initial_focus"])  # the page put focus there itself
     if data.get("stuck") or (not data.get("completed") and _trapped(data)):
         return Outcome(Status.NOT_APPLICABLE, detail="focus is trapped; see kbd-no-trap")
     candidates = elements
@@ -47,12 +55,27 @@ def kbd_reachable(page: PageArtifacts) -> Outcome:
         # the Tab cap was reached: only judge elements before the last one focused
         last = max((i for i in reached if isinstance(i, int)), default=-1)
         candidates = [e for e in elements if e["id"] < last]
+    by_id = {e["id"]: e for e in elements}
+    # one Tab stop per radio group or composite widget: arrow keys move inside it
+    groups = {by_id[i]["group"] for i in reached if i in by_id and by_id[i].get("group")}
+    # a link Tab skips is no barrier when a reachable link goes to the same place (a card's
+    # image link beside its title link)
+    hrefs = {by_id[i]["href"] for i in reached if i in by_id and by_id[i].get("href")}
     findings = []
     for el in candidates:
-        if el["id"] in reached:
+        if el["id"] in reached or (el.get("group") and el["group"] in groups):
             continue
-        why = ("tabindex=\"-1\" removes it from the Tab order" if el.get("tabindex") is not None
-               and el["tabindex"] < 0 else "it is not focusable (a click handler or role on a non-focusable element)")
+        if el.get("href") and el["href"] in hrefs:
+            continue
+        if el.get("has_tabbable_inside") and not el.get("native"):
+            continue  # a clickable container whose own controls Tab reaches
+        if el.get("frame_controls"):
+            why = (f"tabindex=\"-1\" on the frame takes the {el['frame_controls']} control(s) inside it out of the "
+                   "Tab order")
+        elif el.get("tabindex") is not None and el["tabindex"] < 0:
+            why = "tabindex=\"-1\" removes it from the Tab order"
+        else:
+            why = "it is not focusable (a click handler or role on a non-focusable element)"
         findings.append(kbd_reachable.finding(
             url_of(page), f"<{el['tag']}> can be clicked but Tab never reaches it: {why}.",
             selector=el["selector"], snippet=el.get("snippet", "")))
@@ -85,9 +108,23 @@ def kbd_no_trap(page: PageArtifacts) -> Outcome:
         for s in stops[-6:]:
             if s["selector"] not in cycle:
                 cycle.append(s["selector"])
+        exit_ = data.get("trap_exit") or {}
+        if exit_.get("works") == "Escape":
+            return Outcome(Status.PASS, detail="Tab cycles inside a component that Escape leaves")
+        if exit_.get("works"):
+            return Outcome(Status.PASS, detail=f"the page says how to leave (\"{exit_.get('stated', '')}\") and "
+                                               f"{exit_['works']} does")
+        msg = "Pressing Tab keeps focus cycling among: " + ", ".join(cycle) + "."
+        if exit_.get("stated"):
+            msg += f" The page says \"{exit_['stated']}\", but {exit_['tried'][-1]} did not move focus out."
+        elif exit_.get("tried"):
+            msg += " Escape does not leave it either."
+        status = Status.FAIL
+        if not exit_.get("stated") and any(_HELP.search(s.get("snippet", "")) for s in stops[-6:]):
+            status = Status.WARN  # a help control inside the trap may tell the way out: a person must try it
+            msg += " A help control inside it may explain a way out: check it by hand."
         return conclude([kbd_no_trap.finding(
-            url_of(page), "Pressing Tab keeps focus cycling among: " + ", ".join(cycle) + ".",
-            selector=stops[-1]["selector"], snippet=stops[-1].get("snippet", ""))])
+            url_of(page), msg, selector=stops[-1]["selector"], snippet=stops[-1].get("snippet", ""), status=status)])
     return Outcome(Status.PASS, detail=f"Tab cap of {data.get('max_stops')} stops reached without a cycle")
 
 
@@ -135,11 +172,14 @@ def kbd_focus_order(page: PageArtifacts) -> Outcome:
     for prev, nxt in zip(stops, stops[1:]):
         if nxt.get("id") == first:
             break  # wrapped around to the start: that jump is expected
-        if prev.get("size") and nxt.get("size") and prev["y"] - nxt["y"] > BACKWARD_TOLERANCE:
-            findings.append(kbd_focus_order.finding(
-                url_of(page), f"Tab moves focus from {prev['selector']} back up {prev['y'] - nxt['y']} px "
-                              f"to {nxt['selector']}.", selector=nxt["selector"], snippet=nxt.get("snippet", ""),
-                status=Status.WARN))
+        if not (prev.get("size") and nxt.get("size")) or prev["y"] - nxt["y"] <= BACKWARD_TOLERANCE:
+            continue
+        if nxt.get("x", 0) >= prev.get("x", 0) + prev.get("w", 0) - COLUMN_SLACK:
+            continue  # up into the next column to the right (footer columns, a sidebar): reading order
+        findings.append(kbd_focus_order.finding(
+            url_of(page), f"Tab moves focus from {prev['selector']} back up {prev['y'] - nxt['y']} px "
+                          f"to {nxt['selector']}.", selector=nxt["selector"], snippet=nxt.get("snippet", ""),
+            status=Status.WARN))
     return conclude(findings)
 
 

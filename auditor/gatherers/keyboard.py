@@ -23,6 +23,10 @@ MARK_JS = r"""
   const sel = 'a[href],area[href],button,input:not([type=hidden]),select,textarea,summary,' +
     '[onclick],[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[role=switch],' +
     '[role=radio],[tabindex]';
+  const native = 'a[href],area[href],button,input,select,textarea,summary';
+  // Composite widgets move focus inside themselves with arrow keys (one Tab stop each).
+  const composite = '[role=tablist],[role=menu],[role=menubar],[role=radiogroup],[role=listbox],' +
+    '[role=toolbar],[role=grid],[role=tree],[role=treegrid]';
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
@@ -43,25 +47,66 @@ MARK_JS = r"""
   };
   window.__iaCssPath = cssPath;
   window.__iaSnip = (el) => el.outerHTML.replace(/ data-ia-(kbd|skip)="[^"]*"/g, '').slice(0, 300);
+  // An open modal dialog makes the rest of the page inert (showModal) or, for aria-modal
+  // dialogs, out of reach by design while it is open: only its content is judged.
+  const modal = document.querySelector(':modal') ||
+    [...document.querySelectorAll('[role=dialog][aria-modal=true],[role=alertdialog][aria-modal=true]')].find(visible) || null;
+  // Controls inside a same-origin frame that Tab can reach there (a frame with tabindex="-1"
+  // takes them out of the page's Tab order).
+  const frameControls = (f) => {
+    let doc = null;
+    try { doc = f.contentDocument; } catch (e) { return 0; }
+    if (!doc || !doc.body) return 0;
+    const w = f.clientWidth, h = f.clientHeight;
+    let n = 0;
+    for (const c of doc.querySelectorAll(native + ',[tabindex]')) {
+      const r = c.getBoundingClientRect();
+      if (c.tabIndex >= 0 && !c.disabled && r.width > 1 && r.height > 1 && r.left < w && r.top < h &&
+          r.right > 0 && r.bottom > 0) n++;
+    }
+    return n;
+  };
   const out = [];
   let n = 0;
+  const mark = (el, extra) => {
+    const ti = el.getAttribute('tabindex');
+    el.setAttribute('data-ia-kbd', String(n));
+    const group = el.matches('input[type=radio][name]')
+      ? 'radio:' + (el.form ? cssPath(el.form) : '') + ':' + el.name
+      : (el.parentElement && el.parentElement.closest(composite) ? 'widget:' + cssPath(el.parentElement.closest(composite)) : '');
+    out.push({id: n, selector: cssPath(el), snippet: window.__iaSnip(el),
+              tag: el.tagName.toLowerCase(), tabindex: ti === null ? null : Number(ti),
+              tabbable: el.tabIndex >= 0, native: el.matches(native),
+              href: el.matches('a[href],area[href]') ? el.href : '', group,
+              has_tabbable_inside: [...el.querySelectorAll(native + ',[tabindex]')].some(c => c.tabIndex >= 0 && visible(c)),
+              ...extra});
+    n++;
+  };
   for (const el of document.querySelectorAll(sel)) {
     if (out.length >= 400) break;
     if (el.disabled || el.closest('[inert],[aria-hidden=true]') || !visible(el)) continue;
+    if (modal && !modal.contains(el)) continue;
+    if (el.matches('iframe,frame,object,embed')) {
+      const inside = el.matches('iframe,frame') && el.tabIndex < 0 ? frameControls(el) : 0;
+      if (inside) mark(el, {frame_controls: inside});
+      continue;
+    }
+    // tabindex="-1" alone (skip-link and heading targets, dialog containers) makes an element
+    // a focus target for scripts, not a control: it is judged only with another sign of being
+    // operable (a native control, a widget role, a click handler)
+    const ti = el.getAttribute('tabindex');
+    if (ti !== null && Number(ti) < 0 && !el.matches(native + ',[onclick],[role=button],[role=link],[role=checkbox],' +
+        '[role=tab],[role=menuitem],[role=switch],[role=radio],[role=option],[role=treeitem],[role=gridcell]')) continue;
     // an element inside another operable element is operated through that one
     const outer = el.parentElement && el.parentElement.closest(sel);
     if (outer && outer.matches('a[href],button,[role=button],[role=link]')) continue;
-    const ti = el.getAttribute('tabindex');
-    el.setAttribute('data-ia-kbd', String(n));
-    out.push({id: n, selector: cssPath(el), snippet: window.__iaSnip(el),
-              tag: el.tagName.toLowerCase(), tabindex: ti === null ? null : Number(ti),
-              tabbable: el.tabIndex >= 0,
-              native: el.matches('a[href],area[href],button,input,select,textarea,summary')});
-    n++;
+    mark(el, {});
   }
-  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  const active = document.activeElement;
+  const initial = active && active.hasAttribute('data-ia-kbd') ? Number(active.getAttribute('data-ia-kbd')) : null;
+  if (active && active !== document.body) active.blur();
   window.scrollTo(0, 0);
-  return out;
+  return {elements: out, initial_focus: initial, modal: modal ? cssPath(modal) : ''};
 }
 """
 
@@ -80,12 +125,18 @@ STOP_JS = r"""
     return [outline, cs.boxShadow, cs.borderTopColor,
             cs.borderBottomColor, cs.borderTopWidth, cs.borderBottomWidth, cs.backgroundColor, cs.color,
             cs.textDecorationLine, cs.transform, cs.left, cs.top, cs.clip, cs.clipPath,
-            cs.width, cs.height, cs.opacity, pseudo('::before'), pseudo('::after')].join('|');
+            cs.width, cs.height, cs.opacity, cs.display, cs.visibility, pseudo('::before'),
+            pseudo('::after')].join('|');
   };
   const finish = () => { for (const a of document.getAnimations()) { try { a.finish(); } catch (e) {} } };
   finish();
   const parent = el.parentElement;
-  const focused = look(el) + '#' + look(parent);
+  // Focus may be shown on the element, around it (a wrapper, a sibling drawn by CSS) or by a
+  // separate indicator a script changes on focus/blur: all of these are compared.
+  const around = [parent, parent && parent.parentElement, el.previousElementSibling, el.nextElementSibling,
+                  el.firstElementChild];
+  const lookAll = () => look(el) + '#' + around.map(look).join('#');
+  const focused = lookAll();
   const r = el.getBoundingClientRect();
   // Is the focused control hidden behind something fixed or sticky (WCAG 2.4.11)?
   let obscuredBy = '';
@@ -101,17 +152,29 @@ STOP_JS = r"""
     }
   }
   const inView = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+  const mo = new MutationObserver(() => {});
+  mo.observe(document.documentElement, {attributes: true, childList: true, subtree: true});
   el.blur();
   finish();
-  const unfocused = look(el) + '#' + look(parent);
+  const moved = new Set();
+  for (const rec of mo.takeRecords()) {
+    for (const t of [rec.target, ...rec.addedNodes]) {
+      if (t.nodeType === 1 && t !== el && !around.includes(t) && moved.size < 10) moved.add(t);
+    }
+  }
+  const others = [...moved];
+  const unfocused = lookAll();
+  const othersUnfocused = others.map(look);
   el.focus({preventScroll: true});
   finish();
+  mo.disconnect();
+  const othersChanged = others.some((o, i) => o.isConnected && look(o) !== othersUnfocused[i]);
   return {
     id: el.hasAttribute('data-ia-kbd') ? Number(el.getAttribute('data-ia-kbd')) : null,
     selector: window.__iaCssPath(el), snippet: window.__iaSnip(el),
     tag: el.tagName.toLowerCase(),
     x: Math.round(r.left + scrollX), y: Math.round(r.top + scrollY), w: Math.round(r.width), h: Math.round(r.height),
-    size: r.width * r.height, visible_change: focused !== unfocused, in_view: inView,
+    size: r.width * r.height, visible_change: focused !== unfocused || othersChanged, in_view: inView,
     obscured_by: obscuredBy,
   };
 }
@@ -143,9 +206,23 @@ SKIP_RESULT_JS = r"""
   const target = document.getElementById(id) || document.getElementsByName(id)[0];
   const el = document.activeElement;
   if (!target) return {moved: false};
-  if (!el || el === document.body) return {moved: false};
+  // Whether Tab has anywhere to go from the target: inside it or after it. Where nothing
+  // focusable follows, the Tab after the jump leaves the page (or wraps to the top) even when
+  // the jump worked; the jump is then judged by where it landed.
+  const tail = [...document.querySelectorAll('a[href],button,input,select,textarea,summary,[tabindex]')].some(
+    (c) => c.tabIndex >= 0 && !c.disabled && c.getClientRects().length &&
+      (target.contains(c) || (target.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING)));
+  if (!el || el === document.body) {
+    const r = target.getBoundingClientRect();
+    const landed = location.hash === '#' + encodeURIComponent(id) || location.hash === '#' + id;
+    return {moved: !tail && landed && r.bottom > 0 && r.top < innerHeight, nothing_after: !tail};
+  }
   const inside = target === el || target.contains(el);
   const after = !!(target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  if (!inside && !after && !tail) {
+    const landed = location.hash === '#' + encodeURIComponent(id) || location.hash === '#' + id;
+    return {moved: landed, nothing_after: true, focused: window.__iaCssPath(el)};
+  }
   return {moved: inside || after, focused: window.__iaCssPath(el)};
 }
 """
@@ -160,6 +237,76 @@ CLEANUP_JS = r"""
   window.scrollTo(0, 0);
 }
 """
+
+
+# Instructions a page gives for leaving a component ("Press Ctrl+M to exit"): WCAG 2.1.2 allows
+# a non-standard way out when the user is told of it.
+TRAP_HINT_JS = r"""
+() => {
+  const text = (document.body ? document.body.innerText : '').slice(0, 50000);
+  const key = '(?:ctrl|control|alt|option|shift|meta|cmd|command|esc|escape|enter|f[0-9]{1,2}|[a-z0-9])';
+  const re = new RegExp('\\b(?:press|hit|use|type)\\s+(?:the\\s+)?["\'\u201c]?(' + key + '(?:\\s*(?:\\+|-|\\band\\b)\\s*' + key +
+    ')*)(?![a-z0-9])["\'\u201d]?(?:\\s+keys?)?[^.\\n]{0,40}?\\b(?:exit|leave|escape|close|move|continue|next|out)', 'i');
+  const m = text.match(re);
+  return m ? {stated: m[0].slice(0, 120), keys: m[1]} : null;
+}
+"""
+
+ACTIVE_ID_JS = r"""
+() => { const a = document.activeElement;
+  if (!a || a === document.body || a === document.documentElement) return 'body';
+  return a.hasAttribute('data-ia-kbd') ? Number(a.getAttribute('data-ia-kbd')) : 'other'; }
+"""
+
+_KEY_NAMES = {"ctrl": "Control", "control": "Control", "alt": "Alt", "option": "Alt", "shift": "Shift",
+              "meta": "Meta", "cmd": "Meta", "command": "Meta", "esc": "Escape", "escape": "Escape", "enter": "Enter"}
+
+
+def key_combo(stated: str) -> str | None:
+    """'Ctrl+M' / 'control and m' -> 'Control+m' (Playwright's form); None if it names no key."""
+    import re
+
+    parts = [p for p in re.split(r"\s*(?:\+|-|\band\b)\s*", stated.strip().lower()) if p]
+    keys = []
+    for p in parts:
+        if p in _KEY_NAMES:
+            keys.append(_KEY_NAMES[p])
+        elif re.fullmatch(r"f\d{1,2}", p):
+            keys.append(p.upper())
+        elif re.fullmatch(r"[a-z0-9]", p):
+            keys.append(p)
+        else:
+            return None
+    return "+".join(keys) or None
+
+
+def is_trapped(stops: list[dict[str, Any]]) -> bool:
+    """Tab stopped moving, or cycles inside part of the page without leaving it."""
+    summary = tab_summary(stops)
+    if summary["completed"]:
+        return False
+    ids = [s.get("id") for s in stops if not s.get("body")]
+    return summary["stuck"] or any(ids.count(i) >= 2 for i in set(ids) if i is not None)
+
+
+async def try_trap_exits(page: Any, stops: list[dict[str, Any]]) -> dict[str, Any]:
+    """Focus is trapped: try the standard way out (Escape) and any key the page says leaves it.
+    Returns what was tried and which key (if any) moved focus out of the cycle."""
+    cycle = {s.get("id") for s in stops[-8:] if not s.get("body")}
+    hint = await page.evaluate(TRAP_HINT_JS)
+    tried, works = [], None
+    candidates = ["Escape"]
+    combo = key_combo(hint["keys"]) if hint else None
+    if combo and combo not in candidates:
+        candidates.append(combo)
+    for key in candidates:
+        await page.keyboard.press(key)
+        tried.append(key)
+        where = await page.evaluate(ACTIVE_ID_JS)
+        if where not in cycle:
+            works = key
+            break
+    return {"tried": tried, "works": works, "stated": hint["stated"] if hint else ""}
 
 
 def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
@@ -264,7 +411,7 @@ async def _walk_slow(page: Any, stops: list[dict[str, Any]]) -> None:
 
 # One round trip before the walk: the fragment to restore, the operable elements, and the
 # recorder (which says whether the page has frames).
-SETUP_JS = ("() => ({hash: location.hash, elements: (" + MARK_JS.strip() + ")(), frames: ("
+SETUP_JS = ("() => ({hash: location.hash, marked: (" + MARK_JS.strip() + ")(), frames: ("
             + RECORD_JS + ")()})")
 
 # One round trip after it: stop recording, find the skip link and focus it for the test.
@@ -280,10 +427,12 @@ RESULT_JS = ("([href, hash]) => { const r = href ? (" + SKIP_RESULT_JS.strip() +
 @page_action("keyboard", order=10, timeout=40.0, families=("keyboard",))
 async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     setup = await evaluate_json(page, SETUP_JS)
+    setup.update(setup.pop("marked"))
     hash_before = setup["hash"]
     stops: list[dict[str, Any]] = []
     walk = "per-press"
     cleaned = False
+    trap_exit = None
     try:
         done = False
         if not setup["frames"]:
@@ -295,6 +444,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         if not done and not (stops and should_stop(stops)):
             await page.evaluate(UNRECORD_JS)
             await _walk_slow(page, stops)
+        trap_exit = await try_trap_exits(page, stops) if is_trapped(stops) else None
         skip = await page.evaluate(FINISH_JS)
         href = None
         if skip and skip["target_exists"]:
@@ -314,4 +464,5 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             await cleanup(page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
                                         hash_before))
     return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
-            "walk": walk, **tab_summary(stops)}
+            "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
+            **tab_summary(stops)}
