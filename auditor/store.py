@@ -315,6 +315,19 @@ class Store:
             out.setdefault(cid, Counter())[status] = n
         return out
 
+    def check_errors(self, run_id: str, examples: int = 5) -> list[dict[str, Any]]:
+        """Checks that could not decide on some pages (an exception, a missing measurement):
+        per check, on how many pages and the first few reasons, most pages first."""
+        out: dict[str, dict[str, Any]] = {}
+        for cid, page_url, detail in self.db.execute(
+                "SELECT check_id, page_url, detail FROM outcomes WHERE run_id=? AND status='error' ORDER BY rowid",
+                (run_id,)):
+            e = out.setdefault(cid, {"check_id": cid, "pages": 0, "examples": []})
+            e["pages"] += 1
+            if len(e["examples"]) < examples:
+                e["examples"].append({"page_url": page_url, "detail": detail or ""})
+        return sorted(out.values(), key=lambda e: (-e["pages"], e["check_id"]))
+
     def findings(self, run_id: str) -> list[Finding]:
         return [Finding.from_dict(json.loads(r[0])) for r in self.db.execute(
             "SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))]

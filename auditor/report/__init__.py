@@ -121,6 +121,8 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
                           "weight": r.weight, "manual": r.manual} for r in requirements.REQUIREMENTS],
         "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {}))}
                    for cid in used if cid in specs},
+        # a check that raised or lacked its measurement decided nothing on those pages: say so
+        "check_errors": store.check_errors(run_id),
     }
     result["history"] = history.history(store, run_id, findings, result["scores"])
     if settings.get("screenshots"):
