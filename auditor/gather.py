@@ -75,7 +75,10 @@ COLLECT_JS = """
     let text = (a.innerText || a.textContent || '').trim().replace(/\\s+/g, ' ');
     if (!text) text = (a.getAttribute('aria-label') || '').trim();
     if (!text) { const img = a.querySelector('img[alt]'); if (img) text = img.alt.trim(); }
-    links.push({href: a.href, raw: a.getAttribute('href') || '', text: text.slice(0, 200),
+    // an SVG <a>'s href is an SVGAnimatedString: resolve its baseVal against the base URL
+    let href = a.href;
+    if (typeof href !== 'string') { try { href = new URL(href.baseVal, document.baseURI).href; } catch (e) { href = ''; } }
+    links.push({href, raw: a.getAttribute('href') || '', text: text.slice(0, 200),
                 rel: a.getAttribute('rel') || '', region: regionOf(a)});
   }
   const nav = performance.getEntriesByType('navigation')[0];
@@ -512,7 +515,82 @@ class Gatherer:
         slim = raw  # already cut down in the page (AXE_RUN_JS)
         if rule_errors:
             slim["rule_errors"] = rule_errors
+        await _verify_axe(page, slim)
         return slim
+
+
+# axe-core rules whose violations are measured again on the element, where axe decides by a
+# proxy: each function returns why the element is no barrier, or '' when it is one.
+VERIFY_AXE_JS = r"""
+(todo) => {
+  // content behind an open modal dialog (or made inert) cannot be reached while it is open
+  const inert = (el) => {
+    if (el.closest('[inert]')) return 'the element is inert';
+    const modal = document.querySelector(':modal');
+    return modal && !modal.contains(el) ? 'the element is behind an open modal dialog' : '';
+  };
+  const hasText = (e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  // An !important inline spacing value blocks a user's own spacing only for the text it styles,
+  // and only when it is below WCAG 1.4.12's value (then the user has to override it).
+  const WCAG = {'letter-spacing': 0.12, 'word-spacing': 0.16, 'line-height': 1.5};
+  const spacing = (el) => {
+    let blocked = false;
+    for (const [prop, min] of Object.entries(WCAG)) {
+      if (el.style.getPropertyPriority(prop) !== 'important') continue;
+      const styled = [];
+      const walk = (e) => {
+        if (styled.length > 50) return;
+        if (hasText(e)) styled.push(e);
+        for (const c of e.children) if (!c.style || !c.style.getPropertyValue(prop)) walk(c);
+      };
+      walk(el);
+      for (const t of styled) {
+        const cs = getComputedStyle(t);
+        const size = parseFloat(cs.fontSize) || 16;
+        const v = cs.getPropertyValue(prop);
+        const px = v === 'normal' ? (prop === 'line-height' ? 1.2 * size : 0) : parseFloat(v);
+        if (!(px >= min * size - 0.01)) blocked = true;
+      }
+    }
+    return blocked ? '' : 'no text it styles is held below WCAG 1.4.12 spacing';
+  };
+  const verify = {'avoid-inline-spacing': spacing, 'frame-focusable-content': inert,
+                  'scrollable-region-focusable': inert};
+  return todo.map(([rule, targets]) => targets.map((t) => {
+    let el = null;
+    try { el = document.querySelector(t); } catch (e) { return ''; }
+    return el && verify[rule] ? verify[rule](el) : '';
+  }));
+}
+"""
+
+
+async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:
+    """Mark violation nodes that a measurement shows are no barrier (``ia_not_barrier``: why)."""
+    todo = []
+    for rule in axe.get("violations", []):
+        if rule.get("id") in VERIFIED_AXE_RULES:
+            # a node inside a frame is [frame, element]: inertness is the frame's, spacing the element's
+            whole = VERIFIED_AXE_RULES[rule["id"]]
+            nodes = [n for n in rule.get("nodes", []) if n.get("target") and isinstance(n["target"][0], str)
+                     and (whole or len(n["target"]) == 1)]
+            if nodes:
+                todo.append((rule["id"], nodes))
+    if not todo:
+        return
+    try:
+        why = await asyncio.wait_for(page.evaluate(VERIFY_AXE_JS, [[r, [n["target"][0] for n in ns]] for r, ns in todo]), 5)
+    except (PlaywrightError, asyncio.TimeoutError):
+        return  # unverified: axe-core's verdict stands
+    for (_, nodes), reasons in zip(todo, why):
+        for node, reason in zip(nodes, reasons):
+            if reason:
+                node["ia_not_barrier"] = reason
+
+
+#: The rules :data:`VERIFY_AXE_JS` measures again -> whether a node in a frame is judged by its frame.
+VERIFIED_AXE_RULES = {"avoid-inline-spacing": False, "frame-focusable-content": True,
+                      "scrollable-region-focusable": True}
 
 
 def _runs_rule(opts: dict[str, Any], rule: str) -> bool:

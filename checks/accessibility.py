@@ -57,14 +57,18 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
     if rule_error:
         return Outcome(Status.ERROR, detail=f"axe-core rule {rule_id} did not run: {rule_error}")
     findings = []
+    cleared: list[str] = []
 
     def collect(kind: str, status: Status) -> bool:
         hit = False
         for rule in axe.get(kind, []):
             if rule.get("id") != rule_id:
                 continue
-            hit = True
             for node in rule.get("nodes", []):
+                if node.get("ia_not_barrier"):  # measured on the element: no barrier (gather._verify_axe)
+                    cleared.append(node["ia_not_barrier"])
+                    continue
+                hit = True
                 impact = node.get("impact") or rule.get("impact")
                 sev = AXE_IMPACT_SEVERITY.get(impact or "", spec.severity)
                 summary = (node.get("failureSummary") or "").strip()
@@ -83,6 +87,9 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
         return Outcome(Status.FAIL, findings=findings)
     if review:
         return Outcome(Status.MANUAL, findings=findings, detail="axe-core could not decide; review")
+    if cleared:
+        return Outcome(Status.PASS, detail=f"axe-core flagged {len(cleared)} element(s); measured on each, none is "
+                                           f"a barrier ({cleared[0]})")
     if any(r.get("id") == rule_id for r in axe.get("passes", [])):
         return Outcome(Status.PASS)
     return Outcome(Status.NOT_APPLICABLE, detail="no matching elements on the page")
