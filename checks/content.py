@@ -7,8 +7,9 @@ the title check is a site check over the stored per-page titles.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from urllib.parse import urldefrag
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from auditor.checking import SiteContext, check
 from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
@@ -42,30 +43,111 @@ def content_heading_levels(page: PageArtifacts) -> Outcome:
     return conclude(findings)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
+_INDEX_PAGES = ("index.html", "index.htm")
+_UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_CONTEXT_PARTS = ("sentence", "block", "headers", "heading", "description")
+
+
+def _percent(text: str) -> str:
+    """Percent-escapes normalised (RFC 3986 6.2.2): unreserved characters decoded, the rest upper-case."""
+    def one(m: re.Match) -> str:
+        ch = chr(int(m.group(1), 16))
+        return ch if ch in _UNRESERVED else m.group(0).upper()
+    return re.sub(r"%([0-9A-Fa-f]{2})", one, text)
+
+
+def link_destination(href: object) -> str | None:
+    """The resource a link leads to, normalised so that spellings of one resource compare
+    equal: scheme and host case, default ports, fragments, a trailing slash or ``index.html``,
+    percent-escapes; ``mailto:`` by its (case-folded) addresses, ``tel:`` by its digits.
+    None where the link names no resource to compare (empty, ``javascript:``)."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    href = href.strip()
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return href
+    scheme = parts.scheme.lower()
+    if scheme == "javascript":
+        return None
+    if scheme == "mailto":
+        addresses = sorted(a.strip().lower() for a in unquote(parts.path).split(",") if a.strip())
+        return "mailto:" + ",".join(addresses)
+    if scheme == "tel":
+        return "tel:" + re.sub(r"[^0-9+]", "", unquote(parts.path))
+    if scheme not in _DEFAULT_PORTS:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # IPv6 literal
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+    if parts.username or parts.password:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    path = _percent(parts.path)
+    head, _, last = path.rpartition("/")
+    if last.lower() in _INDEX_PAGES:
+        path = head + "/"
+    return urlunsplit((scheme, netloc, path.rstrip("/"), _percent(parts.query), ""))
+
+
+def link_context(link: dict) -> tuple[str, ...] | None:
+    """What the page gives a reader to tell this link's purpose from besides its name
+    (``content_structure.js``): its sentence, its paragraph/list item/cell, that cell's
+    headers, the heading it sits under, its description. None when not measured."""
+    ctx = link.get("context")
+    if not isinstance(ctx, dict):
+        return None
+    return tuple(str(ctx.get(k) or "") for k in _CONTEXT_PARTS)
+
+
+def ambiguous_link_groups(links: list[dict]) -> list[tuple[list[dict], set[str]]]:
+    """Groups of links that share an accessible name and every part of their context but
+    lead to more than one resource: a reader cannot tell them apart from the page. Links to
+    one resource however spelled, or told apart by any part of their context, are not.
+    Links without a measured context count as sharing one."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for lk in links:
+        name = " ".join(str(lk.get("name") or "").split()).lower()
+        if name and link_destination(lk.get("href")) is not None:
+            groups[(name, link_context(lk))].append(lk)
+    out = []
+    for group in groups.values():
+        dests = {d for lk in group if (d := link_destination(lk.get("href"))) is not None}
+        if len(dests) > 1:
+            out.append((group, dests))
+    return out
+
+
 @check(id="content-link-purpose", family="content", title="Links with the same text go to the same place",
        failure_title="Links with identical text go to different places",
-       description="Links named alike (\"Read more\", \"Click here\") but leading to different pages cannot "
-                   "be told apart in a list of links. Make each link's text (or aria-label) say where it "
-                   "goes. See https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context",
+       description="Links named alike (\"Read more\", \"Click here\") in the same context (sentence, "
+                   "paragraph, list item, table cell, heading) but leading to different pages cannot be told "
+                   "apart. Make each link's text (or aria-label) say where it goes, or give each its own "
+                   "context. See https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context",
        help_url="https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context", requirements=REQ,
        wcag=["2.4.4"], severity=Severity.MEDIUM, artifacts=("probes",))
 def content_link_purpose(page: PageArtifacts) -> Outcome:
+    """Same name, same context, different destinations is a warning, not a failure: two
+    URLs may still serve one purpose (a redirect, a copy of the page, a page that lists the
+    same contacts), which only visiting them would show."""
     data, early = probe(page, "content_structure")
     if early:
         return early
-    links = [lk for lk in data.get("links", []) if lk["name"]]
+    links = [lk for lk in data.get("links", []) if isinstance(lk, dict) and lk.get("name")]
     if not links:
         return Outcome(Status.NOT_APPLICABLE, detail="no named links")
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for lk in links:
-        by_name[lk["name"].strip().lower()].append(lk)
     findings = []
-    for name, group in by_name.items():
-        dests = {urldefrag(lk["href"])[0].rstrip("/") for lk in group}
-        if len(dests) > 1:
-            findings.append(content_link_purpose.finding(
-                url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" go to {len(dests)} "
-                              "different places.", selector=group[1]["selector"], snippet=group[1]["snippet"]))
+    for group, dests in ambiguous_link_groups(links):
+        findings.append(content_link_purpose.finding(
+            url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" in the same context go to "
+                          f"{len(dests)} different places; unless these serve the same purpose, say in each "
+                          "link where it goes.", selector=group[1].get("selector", ""),
+            snippet=group[1].get("snippet", ""), status=Status.WARN))
     return conclude(findings)
 
 

@@ -18,14 +18,66 @@ MIN_TAP_PX = 24
 MIN_FONT_PX = 16
 
 
+_SEPARATORS = " \t\n\r=,;"
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def viewport_props(content: str) -> dict[str, str]:
-    """``width=device-width, initial-scale=1`` -> {"width": "device-width", ...}."""
-    out = {}
-    for part in re.split(r"[,;]", content or ""):
-        if "=" in part:
-            k, v = part.split("=", 1)
-            out[k.strip().lower()] = v.strip().lower()
+    """``width=device-width, initial-scale=1`` -> {"width": "device-width", ...}, split the
+    way browsers split the viewport meta (Chromium's ``HTMLMetaElement::ParseContentAttribute``,
+    after IE): pairs end at ``,``, ``;`` or whitespace after a value, whitespace may surround
+    ``=``, keys and values are case-insensitive, a later duplicate wins."""
+    buf, out, i, n = (content or "").lower(), {}, 0, len(content or "")
+
+    def sep(j: int) -> bool:
+        return j >= n or buf[j] in _SEPARATORS
+
+    while i < n:
+        while i < n and sep(i):
+            i += 1
+        k0 = i
+        while i < n and not sep(i):
+            i += 1
+        key = buf[k0:i]
+        while i < n and buf[i] != "=" and buf[i] not in ",;":  # up to '=', not past a pair's end
+            i += 1
+        while i < n and sep(i) and buf[i] not in ",;":
+            i += 1
+        v0 = i
+        while i < n and not sep(i):
+            i += 1
+        if key:
+            out[key] = buf[v0:i]
     return out
+
+
+def _leading_number(value: str) -> float:
+    """Chromium's ``ParsePositiveNumber``: the number the value starts with, 0 when none."""
+    m = _NUMBER.match(value)
+    return float(m.group(0)) if m else 0.0
+
+
+def viewport_zoom(value: str) -> float | None:
+    """A scale value (``maximum-scale``, ``minimum-scale``) as the browser resolves it; None
+    where it is ignored (negative numbers). ``yes`` is 1, ``no`` 0, ``device-width`` and
+    ``device-height`` 10; other values are read as their leading number (none: 0) and
+    clamped to [0, 10] (CSS Device Adaptation; Chromium's ``ParseViewportValueAsZoom``)."""
+    keyword = {"yes": 1.0, "no": 0.0, "device-width": 10.0, "device-height": 10.0}
+    if value in keyword:
+        return keyword[value]
+    v = _leading_number(value)
+    return None if v < 0 else min(v, 10.0)
+
+
+def viewport_user_zoom(value: str) -> bool:
+    """``user-scalable`` as the browser reads it: yes, device-width, device-height and any
+    number of magnitude at least 1 allow zooming; no, smaller numbers and unparsable values
+    (read as 0) do not (Chromium's ``ParseViewportValueAsUserZoom``)."""
+    if value in ("yes", "device-width", "device-height"):
+        return True
+    if value == "no":
+        return False
+    return abs(_leading_number(value)) >= 1
 
 
 def _viewport(page: PageArtifacts) -> str | None:
@@ -62,6 +114,25 @@ def viewport_meta(page: PageArtifacts) -> Outcome:
     return Outcome(Status.PASS)
 
 
+def zoom_problems(props: dict[str, str]) -> list[str]:
+    """Why the viewport keeps users from zooming to 200%, from its parsed properties.
+
+    ``user-scalable`` that resolves to "no" fixes the scale; so does a ``maximum-scale``
+    under 2 (the greater of it and ``minimum-scale`` is the real ceiling). Ignored values
+    (a negative ``maximum-scale``) count as absent, as the browser treats them."""
+    problems = []
+    if "user-scalable" in props and not viewport_user_zoom(props["user-scalable"]):
+        problems.append(f"user-scalable={props['user-scalable'] or '(empty)'}")
+    if "maximum-scale" in props:
+        ceiling = viewport_zoom(props["maximum-scale"])
+        floor = viewport_zoom(props["minimum-scale"]) if "minimum-scale" in props else None
+        if ceiling is not None and floor is not None:
+            ceiling = max(ceiling, floor)
+        if ceiling is not None and ceiling < 2:
+            problems.append(f"maximum-scale={props['maximum-scale'] or '(empty)'}")
+    return problems
+
+
 @check(id="mobile-zoom-enabled", family="mobile", title="Users can zoom the page",
        failure_title="Page disables zoom",
        description="Remove user-scalable=no and any maximum-scale below 2 from the viewport meta tag: "
@@ -72,15 +143,7 @@ def zoom_enabled(page: PageArtifacts) -> Outcome:
     content = _viewport(page)
     if content is None:
         return Outcome(Status.NOT_APPLICABLE, detail="no viewport meta tag")
-    props = viewport_props(content)
-    problems = []
-    if props.get("user-scalable") in ("no", "0"):
-        problems.append("user-scalable=no")
-    try:
-        if "maximum-scale" in props and float(props["maximum-scale"]) < 2:
-            problems.append(f"maximum-scale={props['maximum-scale']}")
-    except ValueError:
-        pass
+    problems = zoom_problems(viewport_props(content))
     if problems:
         return Outcome(Status.FAIL, findings=[zoom_enabled.finding(
             page_url(page), "Zoom is disabled: " + ", ".join(problems), selector='meta[name="viewport"]',

@@ -7,6 +7,8 @@ zoom gives. Only what changed relative to the unchanged page is reported.
 
 from __future__ import annotations
 
+import re
+
 from auditor.checking import check
 from auditor.model import Outcome, PageArtifacts, Severity, Status
 
@@ -29,14 +31,36 @@ def reflow_320(page: PageArtifacts) -> Outcome:
     r = data.get("reflow") or {}
     if not r.get("overflows"):
         return Outcome(Status.PASS)
-    culprits = r.get("culprits") or []
-    head = (f"At {r.get('viewport')} px wide the page is {r.get('scroll_width')} px wide and scrolls "
-            "horizontally")
+    return conclude(reflow_findings(url_of(page), r))
+
+
+def _tag(snippet: str) -> str:
+    m = re.match(r"<([A-Za-z][\w:-]*)", snippet or "")
+    return m.group(1).lower() if m else "element"
+
+
+def reflow_findings(url: str, r: dict) -> list:
+    """The findings for a page measured as overflowing at 320 px (``__iaOverflow``).
+
+    The gatherer lists as culprits only elements that add to the document's scrollable
+    overflow (not fixed to the viewport, not clipped or scrolled by an ancestor). Where the
+    viewport hides horizontal overflow (``scrollable`` false) nobody can scroll: the culprits
+    are content cut off at the right edge. A ``visibility: hidden`` culprit still widens the
+    page but shows nothing where it sticks out: a warning, not a failure."""
+    culprits = [c for c in r.get("culprits") or [] if isinstance(c, dict)]
+    scrollable = r.get("scrollable", True)
+    if scrollable:
+        head = f"At {r.get('viewport')} px wide the page is {r.get('scroll_width')} px wide and scrolls horizontally"
+    else:
+        head = (f"At {r.get('viewport')} px wide content reaches {r.get('scroll_width')} px and is cut off at the "
+                "right edge (the page hides horizontal overflow)")
     if not culprits:
-        return conclude([reflow_320.finding(url_of(page), head + ".")])
-    return conclude([reflow_320.finding(
-        url_of(page), f"{head}: <{c['snippet'][1:].split()[0].rstrip('>')}> reaches {c['right']} px.",
-        selector=c["selector"], snippet=c.get("snippet", "")) for c in culprits])
+        return [reflow_320.finding(url, head + ".")]
+    return [reflow_320.finding(
+        url, f"{head}: <{_tag(c.get('snippet', ''))}> reaches {c.get('right')} px"
+             + ("" if c.get("visible", True) else " (an invisible box, visibility: hidden, that still takes room)")
+             + ".", selector=c.get("selector", ""), snippet=c.get("snippet", ""),
+        status=Status.FAIL if c.get("visible", True) else Status.WARN) for c in culprits]
 
 
 @check(id="text-spacing", family="reflow", title="Text stays readable with increased text spacing",

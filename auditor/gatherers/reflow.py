@@ -63,33 +63,69 @@ HELPERS_JS = r"""
     return {clipped: out, candidates};
   };
   window.__iaClipped = () => window.__iaClipScan().clipped;
-  // Overlapping text: a text element whose box overlaps a following sibling's box.
+  // Horizontal overflow at the current width and the elements that cause it. An element
+  // causes it only if it adds to the document's scrollable overflow: its containing-block
+  // chain reaches the initial containing block without passing a box that clips or scrolls
+  // its overflow (overflow other than visible, contain: paint), and is not a position:
+  // fixed box held by the viewport (fixed boxes never scroll the document; their
+  // descendants neither). An absolutely positioned box skips the non-positioned ancestors
+  // between it and its containing block, so it escapes their overflow: hidden.
+  const holdsFixed = (cs) => cs.transform !== 'none' || cs.perspective !== 'none' || cs.filter !== 'none' ||
+    (cs.backdropFilter && cs.backdropFilter !== 'none') || /paint|layout|strict|content/.test(cs.contain || '') ||
+    /transform|perspective|filter/.test(cs.willChange || '') || (cs.containerType || 'normal') !== 'normal';
+  // overflow does not apply to inline boxes (their computed value may still say hidden)
+  const clips = (cs) => (cs.display !== 'inline' && cs.overflowX !== 'visible') ||
+    /paint|strict|content/.test(cs.contain || '');
+  window.__iaContributes = (el) => {
+    const root = document.documentElement, body = document.body;
+    let cur = el;
+    while (cur && cur !== root) {
+      const pos = getComputedStyle(cur).position;
+      let cb = cur.parentElement;
+      if (pos === 'absolute' || pos === 'fixed') {
+        while (cb && cb !== root) {
+          const cs = getComputedStyle(cb);
+          if (holdsFixed(cs) || (pos === 'absolute' && cs.position !== 'static')) break;
+          cb = cb.parentElement;
+        }
+        if (pos === 'fixed' && (!cb || cb === root)) return false;  // held by the viewport
+      }
+      if (!cb || cb === root) return true;
+      // body's overflow is the viewport's unless the root sets its own (then body clips)
+      const own = cb !== body || getComputedStyle(root).overflowX !== 'visible';
+      if (own && clips(getComputedStyle(cb))) return false;
+      cur = cb;
+    }
+    return true;
+  };
   window.__iaOverflow = () => {
     const root = document.documentElement;
     const width = root.clientWidth;
-    const scroll = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0);
-    const culprits = [];
-    if (scroll > width + 1) {
+    const scroll = (document.scrollingElement || root).scrollWidth;
+    // the viewport takes overflow-x from the root, or from body when the root leaves it visible
+    const rootX = getComputedStyle(root).overflowX;
+    const viewX = rootX !== 'visible' ? rootX : (document.body ? getComputedStyle(document.body).overflowX : 'visible');
+    const scrollable = !(viewX === 'hidden' || viewX === 'clip');
+    const culprits = [], offscreen = [];
+    if (scroll > width + 1 && document.body) {
       for (const el of document.body.querySelectorAll('*')) {
         if (culprits.length >= 10) break;
         const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0 || r.right <= width + 1) continue;
-        // content inside a scrolling container (data tables, code) is an allowed exception
-        let p = el.parentElement, scrolls = false, parentOver = false;
-        while (p && p !== document.body) {
-          const o = getComputedStyle(p).overflowX;
-          if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { scrolls = true; break; }
-          p = p.parentElement;
-        }
-        if (scrolls) continue;
-        const par = el.parentElement;
-        if (par && par !== document.body && par.getBoundingClientRect().right > width + 1) parentOver = true;
-        if (parentOver) continue;  // report the outermost element that sticks out
-        culprits.push({selector: window.__iaPath(el), snippet: el.outerHTML.slice(0, 300),
-                       right: Math.round(r.right), width: Math.round(r.width)});
+        if (r.width === 0 || r.right <= width + 1) continue;
+        if (culprits.some(c => c.el.contains(el)) || offscreen.some(o => o.contains(el))) continue;  // the outermost
+        if (!window.__iaContributes(el)) continue;
+        // where the viewport hides its overflow nobody can scroll: only content cut by the
+        // edge is lost; a box wholly past it is an off-canvas panel waiting to slide in
+        if (!scrollable && r.left >= width - 1) { offscreen.push(el); continue; }
+        // a visibility: hidden box still takes its room, so it still widens the page
+        culprits.push({el, selector: window.__iaPath(el), snippet: el.outerHTML.slice(0, 300),
+                       right: Math.round(r.right), width: Math.round(r.width),
+                       visible: getComputedStyle(el).visibility === 'visible'});
       }
     }
-    return {viewport: width, scroll_width: scroll, overflows: scroll > width + 1, culprits};
+    const overflows = scroll > width + 1 && (scrollable || culprits.length > 0);
+    return {viewport: width, scroll_width: scroll, overflows, scrollable, offscreen: offscreen.length,
+            culprits: culprits.map(({el, ...c}) => c)};
   };
 }
 """
