@@ -43,6 +43,10 @@ class CheckSpec:
     """Artifact fields the check reads; missing ones give an ERROR outcome."""
     fn: Callable[..., Outcome] = field(compare=False, repr=False)
     weight: float = 1.0
+    tier: str = "wcag"
+    """``wcag``: decides WCAG/IDEA conformance and counts in scores and gates. ``best-practice``:
+    barriers axe-core finds with its best-practice, experimental or AAA rules, reported as
+    warnings that count in no score or gate unless ``count_best_practice`` is set."""
 
     def finding(self, page_url: str, message: str, *, selector: str = "", snippet: str = "",
                 status: Status = Status.FAIL, severity: Severity | None = None,
@@ -61,7 +65,7 @@ class CheckSpec:
             "failure_title": self.failure_title, "description": self.description,
             "help_url": self.help_url, "requirements": list(self.requirements),
             "wcag": list(self.wcag), "severity": self.severity.label, "scope": self.scope,
-            "artifacts": list(self.artifacts), "weight": self.weight,
+            "artifacts": list(self.artifacts), "weight": self.weight, "tier": self.tier,
         }
 
 

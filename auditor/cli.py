@@ -141,6 +141,8 @@ GATE_HELP = (
               help="HTTP basic auth (PASSWORD may be $ENV_VAR). Never stored or printed.")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
 @click.option("--screenshots", is_flag=True, help="Desktop and mobile screenshots per page in the scorecard.")
+@click.option("--count-best-practice", is_flag=True,
+              help="Count the best-practice tier (axe-core best-practice, experimental, AAA rules) in scores and gates.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Per-page detail.")
 @click.pass_context
@@ -150,7 +152,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
          axe_timeout: float, target_grade: float | None, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
-         insecure: bool, screenshots: bool, quiet: bool, verbose: bool) -> None:
+         insecure: bool, screenshots: bool, count_best_practice: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from . import config as config_mod
     from .progress import make_reporter
@@ -203,7 +205,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             target_grade=pick("target_grade", target_grade),
             checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
             browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
-            screenshots=screenshots or c.get("screenshots", False))
+            screenshots=screenshots or c.get("screenshots", False),
+            count_best_practice=count_best_practice or c.get("count_best_practice", False))
         ua = pick("user_agent", user_agent)
         if ua:
             settings.user_agent = ua

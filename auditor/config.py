@@ -86,7 +86,7 @@ SCAN_KEYS: dict[str, Any] = {
     "per_host": _int(0), "delay": _num(0), "page_timeout": _num(1), "axe_timeout": _num(5), "target_grade": _num(1, 20), "scope": _choice("host", "subdomains"),
     "trailing_slash": _choice("keep", "strip", "add"), "user_agent": _str, "obey_robots": _bool,
     "use_sitemap": _bool, "checks": _str_list, "skip": _str_list, "formats": _formats, "out": _str, "db": _str,
-    "browser_path": _str, "insecure": _bool, "screenshots": _bool,
+    "browser_path": _str, "insecure": _bool, "screenshots": _bool, "count_best_practice": _bool,
 }
 GATE_KEYS = {"fail_on": _choice(*SEVERITIES), "min_score": _num(0, 100), "max_findings": _int(0)}
 TABLES = ("gates", "baseline", "severity", "ignore", "headers", "cookies")

@@ -41,9 +41,13 @@ class GateResult:
 
 
 def counted_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Findings that count toward gates: actionable, not ignored, and new if a baseline is set."""
+    """Findings that count toward gates: actionable, not ignored, new if a baseline is set, and
+    not of the best-practice tier unless the run counts it (``count_best_practice``)."""
     baseline = result.get("baseline")
-    return [f for f in result["findings"] if f["status"] in ACTIONABLE
+    advisory = set()
+    if not (result.get("run", {}).get("settings") or {}).get("count_best_practice"):
+        advisory = {cid for cid, c in (result.get("checks") or {}).items() if c.get("tier") == "best-practice"}
+    return [f for f in result["findings"] if f["status"] in ACTIONABLE and f["check_id"] not in advisory
             and (baseline is None or f.get("baseline_state") == "new")]
 
 

@@ -182,7 +182,8 @@ class Gatherer:
     """One Chromium, many contexts. Use as ``async with Gatherer(...) as g``."""
 
     def __init__(self, settings: Settings, browser_path: str, secrets: Secrets | None = None, *,
-                 families: set[str] | None = None, axe_rules: list[str] | None = None) -> None:
+                 families: set[str] | None = None, axe_rules: list[str] | None = None,
+                 best_practice: list[str] | tuple[str, ...] = ()) -> None:
         """``families``: the selected check families (None: all), so page actions nobody reads
         are skipped; ``axe_rules``: the axe rules to run (None: every WCAG A/AA rule)."""
         self.settings = settings
@@ -193,7 +194,7 @@ class Gatherer:
         self._probes = probes_script(_probe_sources())
         self._look_js = look_script(self._probes)
         self._actions = [a for a in page_actions() if a.wanted(families)]
-        self._axe_options = axe_options(axe_rules)
+        self._axe_options = axe_options(axe_rules, best_practice)
         #: The selected rules that grow with the square of a page's links and controls.
         self._slow_rules = [r for r in SLOW_ON_DENSE if _runs_rule(self._axe_options or {}, r)]
         self._tabs: dict[Any, Page] = {}
@@ -607,14 +608,18 @@ def _without_rules(opts: dict[str, Any], rules: list[str]) -> dict[str, Any]:
     return {**opts, "rules": {**(opts.get("rules") or {}), **{r: {"enabled": False} for r in rules}}}
 
 
-def axe_options(rules: list[str] | None) -> dict[str, Any] | None:
+def axe_options(rules: list[str] | None, best_practice: list[str] | tuple[str, ...] = ()) -> dict[str, Any] | None:
     """axe-core options for the selected rules: None = all WCAG A/AA rules (by tag, like the
-    floor and pa11y), an empty list = do not run axe-core at all."""
+    floor and pa11y), an empty list = none of them; ``best_practice``: the best-practice tier's
+    rules to run beside them (enabled by name: experimental rules run only when enabled).
+    None when nothing at all is to run."""
+    extra = {"rules": {r: {"enabled": True} for r in sorted(best_practice)}} if best_practice else {}
     if rules is None:
-        return dict(AXE_OPTIONS)
-    if not rules:
+        return {**AXE_OPTIONS, **extra}
+    if not rules and not best_practice:
         return None
-    return {"runOnly": {"type": "rule", "values": sorted(rules)}, "resultTypes": AXE_OPTIONS["resultTypes"]}
+    return {"runOnly": {"type": "rule", "values": sorted([*rules, *best_practice])},
+            "resultTypes": AXE_OPTIONS["resultTypes"], **extra}
 
 
 class _NetworkQuiet:

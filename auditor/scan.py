@@ -36,6 +36,7 @@ from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
+from .scoring import SEVERITY_WEIGHT
 from .settings import Secrets, Settings
 from .store import Store, new_run_id, now_iso
 
@@ -373,10 +374,12 @@ def gather_selection(specs: list[checking.CheckSpec]) -> dict[str, Any]:
     deselected families and deselected axe rules are not run at all."""
     every = checking.select()
     families = {s.family for s in specs}
-    axe = [s.id.removeprefix("axe-") for s in specs if "axe" in s.artifacts]
-    all_axe = len(axe) == sum(1 for s in every if "axe" in s.artifacts)
+    axe = [s.id.removeprefix("axe-") for s in specs if "axe" in s.artifacts and s.tier == "wcag"]
+    all_axe = len(axe) == sum(1 for s in every if "axe" in s.artifacts and s.tier == "wcag")
     return {"families": None if families == {s.family for s in every} else families,
-            "axe_rules": None if all_axe else axe}
+            "axe_rules": None if all_axe else axe,
+            "best_practice": [s.id.removeprefix("axe-") for s in specs if "axe" in s.artifacts
+                              and s.tier == "best-practice"]}
 
 
 def retry_after(headers: Any, attempt: int) -> float:
@@ -651,7 +654,7 @@ class Scanner:
                                                          list[Any], dict[str, Any]]:
         outcomes, findings = [], []
         for spec, out in checking.run_page_checks(self.specs, art):
-            outcomes.append(_outcome_row(spec, out))
+            outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
         return outcomes, findings, checking.summarize(art)
 
@@ -667,13 +670,17 @@ class Scanner:
         ctx = checking.SiteContext(pages=pages, settings=self.settings.to_dict())
         outcomes, findings = [], []
         for spec, out in checking.run_site_checks(self.specs, site, ctx):
-            outcomes.append(_outcome_row(spec, out))
+            outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
         self.store.save_site_results(self.run_id, outcomes, findings)
         self.store.update_run(self.run_id, site=site.to_dict(), status="complete", finished=now_iso(),
                               limit_hit=sorted(frontier.limits_hit))
 
 
-def _outcome_row(spec: checking.CheckSpec, out: Outcome) -> tuple[str, str, float | None, float, list[str], str]:
-    weight = spec.weight if out.status in (Status.PASS, Status.FAIL, Status.WARN) else 0.0
+def _outcome_row(spec: checking.CheckSpec, out: Outcome, count_best_practice: bool = False
+                 ) -> tuple[str, str, float | None, float, list[str], str]:
+    weight = spec.weight
+    if spec.tier == "best-practice" and count_best_practice:
+        weight = SEVERITY_WEIGHT[spec.severity]
+    weight = weight if out.status in (Status.PASS, Status.FAIL, Status.WARN) else 0.0
     return (spec.id, out.status.value, out.score, weight, list(spec.requirements), out.detail)

@@ -85,6 +85,9 @@ class Settings:
     insecure: bool = False
     target_grade: float | None = None
     """Plain-language target reading grade (Flesch-Kincaid); None: $IDEA_AUDIT_TARGET_GRADE or 8."""
+    count_best_practice: bool = False
+    """Let the best-practice tier (axe-core's best-practice, experimental and AAA rules) count in
+    scores and gates like the WCAG checks; by default its findings are warnings that count nowhere."""
     screenshots: bool = False
     """Take desktop and mobile screenshots of each page (failing elements outlined) for the scorecard."""
 

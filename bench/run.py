@@ -221,13 +221,14 @@ def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, A
 # -- same pages, same findings --------------------------------------------------------------
 def idea_axe(db: str) -> dict[str, set[tuple[str, str]]]:
     from auditor.store import Store
+    from checks.accessibility import BEST_PRACTICE_RULES
 
     store = Store(db)
     run_id = store.latest_run()
     out: dict[str, set[tuple[str, str]]] = {}
-    for art in store.iter_artifacts(run_id):
+    for art in store.iter_artifacts(run_id):  # the floor runs the WCAG rules only, not the best-practice tier
         out[art.url] = {(r["id"], json.dumps(n["target"])) for r in art.axe.get("violations", [])
-                        for n in r["nodes"]}
+                        if r["id"] not in BEST_PRACTICE_RULES for n in r["nodes"]}
     store.close()
     return out
 

@@ -46,6 +46,19 @@ def _target(node: dict[str, Any]) -> str:
 
 _SPECS: dict[str, CheckSpec] = {}
 
+#: axe-core rules outside WCAG 2.x A/AA that catch real barriers: experimental WCAG rules,
+#: AAA rules and best-practice rules. They run as the "best-practice" tier: their findings
+#: are warnings that count in no score or gate unless configured (``count_best_practice``).
+#: Left out: rules that flag page structure rather than barriers (region, landmark-*,
+#: page-has-heading-one), ones already measured here (heading-order: content-heading-levels)
+#: and ones that only say a frame was not tested.
+BEST_PRACTICE_RULES = (
+    "label-content-name-mismatch", "css-orientation-lock", "p-as-heading", "table-fake-caption", "td-has-header",
+    "color-contrast-enhanced", "identical-links-same-purpose", "meta-refresh-no-exceptions",
+    "empty-heading", "empty-table-header", "tabindex", "label-title-only", "aria-dialog-name",
+    "aria-treeitem-name", "presentation-role-conflict", "scope-attr-valid", "skip-link",
+)
+
 
 def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
     """The outcome of one axe rule on one page, from the saved axe results."""
@@ -81,10 +94,11 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
                     fix_hint=summary or spec.description, help_url=rule.get("helpUrl", "")))
         return hit
 
-    failed = collect("violations", Status.FAIL)
+    advisory = spec.tier == "best-practice"
+    failed = collect("violations", Status.WARN if advisory else Status.FAIL)
     review = collect("incomplete", Status.MANUAL)
     if failed:
-        return Outcome(Status.FAIL, findings=findings)
+        return Outcome(Status.WARN if advisory else Status.FAIL, findings=findings)
     if review:
         return Outcome(Status.MANUAL, findings=findings, detail="axe-core could not decide; review")
     if cleared:
@@ -98,17 +112,19 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
 def _register() -> None:
     for rule in _CATALOG["rules"]:
         tags = rule["tags"]
-        if not set(WCAG_TAGS) & set(tags) or "experimental" in tags:
+        wcag = bool(set(WCAG_TAGS) & set(tags)) and "experimental" not in tags
+        if not wcag and rule["id"] not in BEST_PRACTICE_RULES:
             continue
         severity = AXE_IMPACT_SEVERITY.get(rule.get("impact") or "", Severity.MEDIUM)
         rid = rule["id"]
         help_url = rule["helpUrl"].split("?")[0]
         _SPECS[rid] = register(CheckSpec(
-            id=f"axe-{rid}", family="accessibility", title=rule["help"],
-            failure_title=f"Fails: {rule['help']}",
+            id=f"axe-{rid}", family="accessibility" if wcag else "best-practice", title=rule["help"],
+            failure_title=f"Fails: {rule['help']}" if wcag else f"Best practice: {rule['help']}",
             description=f"{rule['description']}. See {help_url}",
             help_url=help_url, requirements=["idea-3a1"], wcag=wcag_criteria(tags),
-            severity=severity, scope="page", artifacts=("axe",), weight=SEVERITY_WEIGHT[severity],
+            severity=severity, scope="page", artifacts=("axe",),
+            weight=SEVERITY_WEIGHT[severity] if wcag else 0.0, tier="wcag" if wcag else "best-practice",
             fn=partial(axe_rule_outcome, rid),
         ))
 

@@ -6,19 +6,29 @@ from auditor.gather import AXE_OPTIONS, SLOW_ON_DENSE, _runs_rule, _without_rule
 from auditor.gatherers import page_actions
 from auditor.model import PageArtifacts, Status
 from auditor.scan import gather_selection
-from checks.accessibility import axe_rule_outcome
+from checks.accessibility import BEST_PRACTICE_RULES, axe_rule_outcome
 
 
 def test_full_suite_runs_every_action_and_axe_by_tag():
     sel = gather_selection(checking.select())
-    assert sel == {"families": None, "axe_rules": None}
-    assert axe_options(None) == AXE_OPTIONS  # the same options as the bench floor and pa11y
+    assert sel["families"] is None and sel["axe_rules"] is None
+    assert sorted(sel["best_practice"]) == sorted(BEST_PRACTICE_RULES)
+    opts = axe_options(None, sel["best_practice"])
+    # the WCAG rules by the same tags as the bench floor and pa11y, the best-practice tier by name
+    assert {k: v for k, v in opts.items() if k != "rules"} == AXE_OPTIONS
+    assert opts["rules"] == {r: {"enabled": True} for r in BEST_PRACTICE_RULES}
+
+
+def test_without_the_best_practice_tier_axe_runs_as_the_floor_does():
+    sel = gather_selection(checking.select(skip=["best-practice"]))
+    assert sel["axe_rules"] is None and sel["best_practice"] == []
+    assert axe_options(sel["axe_rules"], sel["best_practice"]) == AXE_OPTIONS
 
 
 def test_deselected_families_skip_their_actions_and_axe():
     sel = gather_selection(checking.select(["discoverability"]))
-    assert sel["families"] == {"discoverability"} and sel["axe_rules"] == []
-    assert axe_options(sel["axe_rules"]) is None
+    assert sel["families"] == {"discoverability"} and sel["axe_rules"] == [] and sel["best_practice"] == []
+    assert axe_options(sel["axe_rules"], sel["best_practice"]) is None
     assert not [a.name for a in page_actions() if a.wanted(sel["families"]) and a.families]  # screenshots: --screenshots
 
 

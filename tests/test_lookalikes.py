@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
