@@ -74,6 +74,8 @@ def kbd_reachable(page: PageArtifacts) -> Outcome:
                    "Tab order")
         elif el.get("tabindex") is not None and el["tabindex"] < 0:
             why = "tabindex=\"-1\" removes it from the Tab order"
+        elif el.get("listener"):
+            why = f"a script listens for {el['listener']} on it, but it is not focusable"
         else:
             why = "it is not focusable (a click handler or role on a non-focusable element)"
         findings.append(kbd_reachable.finding(

@@ -22,7 +22,7 @@ MARK_JS = r"""
 () => {
   const sel = 'a[href],area[href],button,input:not([type=hidden]),select,textarea,summary,' +
     '[onclick],[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[role=switch],' +
-    '[role=radio],[tabindex]';
+    '[role=radio],[tabindex],[data-ia-click]';
   const native = 'a[href],area[href],button,input,select,textarea,summary';
   // Composite widgets move focus inside themselves with arrow keys (one Tab stop each).
   const composite = '[role=tablist],[role=menu],[role=menubar],[role=radiogroup],[role=listbox],' +
@@ -46,7 +46,7 @@ MARK_JS = r"""
     return parts.join(' > ');
   };
   window.__iaCssPath = cssPath;
-  window.__iaSnip = (el) => el.outerHTML.replace(/ data-ia-(kbd|skip)="[^"]*"/g, '').slice(0, 300);
+  window.__iaSnip = (el) => el.outerHTML.replace(/ data-ia-(kbd|skip|click)="[^"]*"/g, '').slice(0, 300);
   // An open modal dialog makes the rest of the page inert (showModal) or, for aria-modal
   // dialogs, out of reach by design while it is open: only its content is judged.
   const modal = document.querySelector(':modal') ||
@@ -95,12 +95,12 @@ MARK_JS = r"""
     // a focus target for scripts, not a control: it is judged only with another sign of being
     // operable (a native control, a widget role, a click handler)
     const ti = el.getAttribute('tabindex');
-    if (ti !== null && Number(ti) < 0 && !el.matches(native + ',[onclick],[role=button],[role=link],[role=checkbox],' +
+    if (ti !== null && Number(ti) < 0 && !el.matches(native + ',[onclick],[data-ia-click],[role=button],[role=link],[role=checkbox],' +
         '[role=tab],[role=menuitem],[role=switch],[role=radio],[role=option],[role=treeitem],[role=gridcell]')) continue;
     // an element inside another operable element is operated through that one
     const outer = el.parentElement && el.parentElement.closest(sel);
     if (outer && outer.matches('a[href],button,[role=button],[role=link]')) continue;
-    mark(el, {});
+    mark(el, el.hasAttribute('data-ia-click') ? {listener: el.getAttribute('data-ia-click')} : {});
   }
   const active = document.activeElement;
   const initial = active && active.hasAttribute('data-ia-kbd') ? Number(active.getAttribute('data-ia-kbd')) : null;
@@ -229,8 +229,8 @@ SKIP_RESULT_JS = r"""
 
 CLEANUP_JS = r"""
 (hash) => {
-  for (const el of document.querySelectorAll('[data-ia-kbd],[data-ia-skip]')) {
-    el.removeAttribute('data-ia-kbd'); el.removeAttribute('data-ia-skip');
+  for (const el of document.querySelectorAll('[data-ia-kbd],[data-ia-skip],[data-ia-click]')) {
+    el.removeAttribute('data-ia-kbd'); el.removeAttribute('data-ia-skip'); el.removeAttribute('data-ia-click');
   }
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   if (location.hash !== hash) history.replaceState(history.state, '', location.href.split('#')[0] + hash);
@@ -307,6 +307,60 @@ async def try_trap_exits(page: Any, stops: list[dict[str, Any]]) -> dict[str, An
             works = key
             break
     return {"tried": tried, "works": works, "stated": hint["stated"] if hint else ""}
+
+
+#: Elements that look clickable (pointer cursor) but are neither native controls nor focusable
+#: nor inside one: where a script gave them a click listener (addEventListener, which no
+#: attribute shows), they are operable and must be reachable. At most this many are looked up.
+MAX_LISTENER_LOOKUPS = 40
+CLICK_EVENTS = frozenset({"click", "mousedown", "mouseup", "pointerdown", "pointerup", "dblclick"})
+
+CANDIDATES_JS = r"""
+(cap) => {
+  const operable = 'a[href],area[href],button,input,select,textarea,summary,label,details,[onclick],[tabindex],' +
+    '[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[role=switch],[role=radio],[role=option]';
+  const out = [];
+  for (const el of document.body ? document.body.querySelectorAll('div,span,li,img,svg,p,td,tr,h1,h2,h3,h4,h5,h6,i,section,article') : []) {
+    if (out.length >= cap) break;
+    if (el.closest(operable) || el.tabIndex >= 0 || el.closest('[inert],[aria-hidden=true]')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.cursor !== 'pointer' || (el.parentElement && getComputedStyle(el.parentElement).cursor === 'pointer')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 4 || r.height < 4 || cs.visibility === 'hidden') continue;
+    out.push(el);
+  }
+  return out;
+}
+"""
+
+
+async def mark_click_listeners(page: Any) -> int:
+    """Give ``data-ia-click=TYPE`` to pointer-cursor elements with their own click listener
+    (DevTools' DOMDebugger.getEventListeners); returns how many. Bounded: one evaluation,
+    one property read and at most MAX_LISTENER_LOOKUPS listener lookups."""
+    cdp = await cdp_session(page)
+    res = await cdp.send("Runtime.evaluate", {"expression": f"({CANDIDATES_JS.strip()})({MAX_LISTENER_LOOKUPS})",
+                                              "objectGroup": "ia-click"})
+    found = 0
+    try:
+        arr = res.get("result", {}).get("objectId")
+        if not arr:
+            return 0
+        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
+        for p in props.get("result", []):
+            oid = (p.get("value") or {}).get("objectId")
+            if not p.get("name", "").isdigit() or not oid:
+                continue
+            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+            types = sorted({lst["type"] for lst in got.get("listeners", [])} & CLICK_EVENTS)
+            if types:
+                await cdp.send("Runtime.callFunctionOn", {
+                    "objectId": oid, "functionDeclaration": "function (t) { this.setAttribute('data-ia-click', t); }",
+                    "arguments": [{"value": types[0]}]})
+                found += 1
+    finally:
+        await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-click"})
+    return found
 
 
 def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
@@ -426,6 +480,10 @@ RESULT_JS = ("([href, hash]) => { const r = href ? (" + SKIP_RESULT_JS.strip() +
 
 @page_action("keyboard", order=10, timeout=40.0, families=("keyboard",))
 async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
+    try:
+        listeners = await mark_click_listeners(page)
+    except Exception:  # no DevTools session (not Chromium): inline handlers and roles only
+        listeners = None
     setup = await evaluate_json(page, SETUP_JS)
     setup.update(setup.pop("marked"))
     hash_before = setup["hash"]
@@ -465,4 +523,5 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
                                         hash_before))
     return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
             "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
+            "click_listeners": listeners,
             **tab_summary(stops)}
