@@ -28,6 +28,7 @@ ACCESSIBILITY_ONLY = ["--skip", "analytics,branding,customization,discoverabilit
 #: Barrier pages where more than the intended check rightly fires.
 ALSO_FLAGGED: dict[str, set[str]] = {
     "media-marquee": {"axe-marquee"},  # axe fails <marquee> as deprecated; we warn on the motion
+    "kbd-positive-tabindex": {"axe-tabindex"},  # the best-practice tier warns on tabindex > 0 too
 }
 
 
