@@ -26,7 +26,8 @@ def mpage(items=(), transcript=False, pause=False, animations=()) -> PageArtifac
 
 
 def test_video_captions():
-    assert media_captions.fn(mpage([media()])).status is Status.FAIL
+    # no automation sees burned-in captions: a video without a track is for a person to confirm
+    assert media_captions.fn(mpage([media()])).status is Status.WARN
     assert media_captions.fn(mpage([media(captions=True)])).status is Status.PASS
     assert media_captions.fn(mpage()).status is Status.NOT_APPLICABLE
 
@@ -37,7 +38,13 @@ def test_audio_transcript_warns_without_a_link():
 
 
 def test_autoplay_with_sound_fails_muted_does_not():
+    # markup alone (no media measurement): a warning; measured sound for more than 3 s: a failure
     out = media_autoplay.fn(mpage([media("audio", autoplay=True, controls=False)]))
+    assert out.status is Status.WARN and "no controls" in out.findings[0].message
+    measured = mpage([media("audio", autoplay=True, controls=False)])
+    measured.probes["media"] = {"media": [{"selector": "audio#m", "audio": "audible", "duration": 20.0,
+                                           "autoplay": True, "controlled_by": []}]}
+    out = media_autoplay.fn(measured)
     assert out.status is Status.FAIL and "no controls" in out.findings[0].message
     assert media_autoplay.fn(mpage([media(autoplay=True, muted=True)])).status is Status.PASS
 
@@ -71,7 +78,9 @@ def test_heading_skip_warns_going_down_only():
 
 def test_same_name_different_destination():
     out = content_link_purpose.fn(cpage(links=[link("Read more", "http://h/a"), link("Read more", "http://h/b")]))
-    assert out.status is Status.FAIL and "Read more" in out.findings[0].message
+    # same name, same (empty) context, two destinations: the targets may still serve one purpose
+    # (a redirect, a copy), which only a visit shows: a warning (ACT fd3a94 passed examples 2-6)
+    assert out.status is Status.WARN and "Read more" in out.findings[0].message
     same = cpage(links=[link("Home", "http://h/"), link("home", "http://h/#top")])
     assert content_link_purpose.fn(same).status is Status.PASS
 

@@ -13,6 +13,12 @@
     return parts.join(' > ');
   };
   const snip = (el) => el.outerHTML.slice(0, 300);
+  // a video no one can see has no captions to show (display:none, zero size, visibility:hidden)
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none';
+  };
   const transcriptLink = [...document.querySelectorAll('a[href]')].some(
     a => /transcript/i.test((a.textContent || '') + ' ' + (a.getAttribute('aria-label') || '')));
   const media = [];
@@ -22,7 +28,7 @@
     media.push({tag: m.tagName.toLowerCase(), selector: path(m), snippet: snip(m),
                 captions: tracks.some(k => k === 'captions' || k === 'subtitles'),
                 autoplay: m.hasAttribute('autoplay'), muted: m.muted || m.hasAttribute('muted'),
-                controls: m.hasAttribute('controls'), loop: m.hasAttribute('loop')});
+                controls: m.hasAttribute('controls'), loop: m.hasAttribute('loop'), visible: visible(m)});
   }
   const pauseControl = [...document.querySelectorAll('button, [role=button], a[href], input[type=button]')].some(
     b => /\b(pause|stop|play)\b/i.test((b.textContent || '') + ' ' + (b.getAttribute('aria-label') || '') + ' ' + (b.value || '')));
