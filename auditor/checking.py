@@ -92,7 +92,7 @@ def register(spec: CheckSpec) -> CheckSpec:
 
 def check(*, id: str, family: str, title: str, failure_title: str, description: str, help_url: str,
           requirements: Iterable[str], wcag: Iterable[str] = (), severity: Severity = Severity.MEDIUM,
-          scope: Scope = "page", artifacts: Iterable[str] = (), weight: float = 1.0
+          scope: Scope = "page", artifacts: Iterable[str] = (), weight: float = 1.0, tier: str = "wcag"
           ) -> Callable[[Callable[..., Outcome]], CheckSpec]:
     """Decorator declaring a check. The function's first argument is the page (or site)."""
 
@@ -100,7 +100,7 @@ def check(*, id: str, family: str, title: str, failure_title: str, description: 
         spec = CheckSpec(id=id, family=family, title=title, failure_title=failure_title,
                          description=description, help_url=help_url,
                          requirements=tuple(requirements), wcag=tuple(wcag), severity=severity,
-                         scope=scope, artifacts=tuple(artifacts), fn=fn, weight=weight)
+                         scope=scope, artifacts=tuple(artifacts), fn=fn, weight=weight, tier=tier)
         return register(spec)
 
     return wrap

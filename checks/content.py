@@ -105,7 +105,7 @@ def link_context(link: dict) -> tuple[str, ...] | None:
     return tuple(str(ctx.get(k) or "") for k in _CONTEXT_PARTS)
 
 
-def ambiguous_link_groups(links: list[dict]) -> list[tuple[list[dict], set[str]]]:
+def ambiguous_link_groups(links: list[dict], *, with_context: bool = True) -> list[tuple[list[dict], set[str]]]:
     """Groups of links that share an accessible name and every part of their context but
     lead to more than one resource: a reader cannot tell them apart from the page. Links to
     one resource however spelled, or told apart by any part of their context, are not.
@@ -114,7 +114,7 @@ def ambiguous_link_groups(links: list[dict]) -> list[tuple[list[dict], set[str]]
     for lk in links:
         name = " ".join(str(lk.get("name") or "").split()).lower()
         if name and link_destination(lk.get("href")) is not None:
-            groups[(name, link_context(lk))].append(lk)
+            groups[(name, link_context(lk) if with_context else None)].append(lk)
     out = []
     for group in groups.values():
         dests = {d for lk in group if (d := link_destination(lk.get("href"))) is not None}
@@ -149,6 +149,30 @@ def content_link_purpose(page: PageArtifacts) -> Outcome:
                           "link where it goes.", selector=group[1].get("selector", ""),
             snippet=group[1].get("snippet", ""), status=Status.WARN))
     return conclude(findings)
+
+
+@check(id="content-link-name-alone", family="best-practice", title="Links named alike go to the same place",
+       failure_title="Best practice: links with the same name go to different places",
+       description="WCAG 2.4.9 (Link Purpose, Link Only; AAA): a link's name alone should say where it goes, "
+                   "because screen-reader users often list the links of a page without their context. Links "
+                   "named alike that lead to different resources cannot be told apart in that list. "
+                   "See https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-link-only",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-link-only", requirements=REQ,
+       wcag=["2.4.9"], severity=Severity.LOW, artifacts=("probes",), weight=0.0, tier="best-practice")
+def content_link_name_alone(page: PageArtifacts) -> Outcome:
+    """The AAA form of content-link-purpose: the same name, whatever the context, leading to
+    more than one resource (normalised). A warning of the best-practice tier."""
+    data, early = probe(page, "content_structure")
+    if early:
+        return early
+    links = [lk for lk in data.get("links", []) if isinstance(lk, dict) and lk.get("name")]
+    if not links:
+        return Outcome(Status.NOT_APPLICABLE, detail="no named links")
+    return conclude([content_link_name_alone.finding(
+        url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" go to {len(dests)} different places; "
+                      "a list of the page's links cannot tell them apart.", selector=group[1].get("selector", ""),
+        snippet=group[1].get("snippet", ""), status=Status.WARN)
+        for group, dests in ambiguous_link_groups(links, with_context=False)])
 
 
 @check(id="content-new-window", family="content", title="Links that open a new window say so",

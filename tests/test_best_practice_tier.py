@@ -53,3 +53,22 @@ def test_catalog_shows_the_tier():
     assert by_id["axe-label-content-name-mismatch"]["tier"] == "best-practice"
     assert by_id["axe-label-content-name-mismatch"]["wcag"] == ["2.5.3"]
     assert by_id["kbd-reachable"]["tier"] == "wcag"
+
+
+def test_link_name_alone_is_the_aaa_form_of_link_purpose():
+    from checks.content import content_link_name_alone, content_link_purpose
+
+    def link(name, href, heading):
+        return {"name": name, "href": href, "target": "", "warned": False, "selector": f"a[href='{href}']",
+                "snippet": f"<a href='{href}'>{name}</a>", "context": {"heading": heading}}
+
+    told_apart = PageArtifacts(url="http://127.0.0.1:9/", probes={"content_structure": {"links": [
+        link("Read more", "http://127.0.0.1:9/grants", "Grants"), link("Read more", "http://127.0.0.1:9/loans", "Loans")]}})
+    assert content_link_purpose.fn(told_apart).status is Status.PASS  # 2.4.4: the headings tell them apart
+    out = content_link_name_alone.fn(told_apart)
+    assert out.status is Status.WARN and out.findings[0].wcag == ["2.4.9"]  # 2.4.9: the names alone do not
+    assert content_link_name_alone.tier == "best-practice" and content_link_name_alone.weight == 0
+    one_place = PageArtifacts(url="http://127.0.0.1:9/", probes={"content_structure": {"links": [
+        link("All news", "http://127.0.0.1:9/news/", "Grants"),
+        link("All news", "http://127.0.0.1:9/news/index.html", "Loans")]}})
+    assert content_link_name_alone.fn(one_place).status is Status.PASS
