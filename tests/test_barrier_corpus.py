@@ -29,6 +29,7 @@ ACCESSIBILITY_ONLY = ["--skip", "analytics,branding,customization,discoverabilit
 ALSO_FLAGGED: dict[str, set[str]] = {
     "media-marquee": {"axe-marquee"},  # axe fails <marquee> as deprecated; we warn on the motion
     "kbd-positive-tabindex": {"axe-tabindex"},  # the best-practice tier warns on tabindex > 0 too
+    "content-read-more": {"content-link-name-alone"},  # and on same-named links by their names alone (2.4.9)
 }
 
 
