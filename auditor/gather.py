@@ -445,6 +445,9 @@ class Gatherer:
         """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
         info = await evaluate_json(page, self._look_js, [watch, bool(self._slow_rules)])
+        # the document measured: a client-side redirect (meta refresh, location=...) may have
+        # replaced the one the navigation answered; the crawler judges scope and duplicates by it
+        art.final_url = page.url
         art.title = info.get("title", "")
         art.text = info.get("text", "")
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])

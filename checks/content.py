@@ -19,13 +19,15 @@ from ._probes import conclude, probe, url_of
 REQ = ["idea-3a1"]
 
 
-@check(id="content-heading-levels", family="content", title="Headings do not skip levels",
-       failure_title="Headings skip levels",
+@check(id="content-heading-levels", family="best-practice", title="Headings do not skip levels",
+       failure_title="Best practice: headings skip levels",
        description="Heading levels convey the outline of the page; going from h2 to h4 suggests a missing "
-                   "section. Use the next level down. "
-                   "See https://www.w3.org/WAI/WCAG22/Understanding/info-and-relationships",
-       help_url="https://www.w3.org/WAI/WCAG22/Understanding/info-and-relationships", requirements=REQ,
-       wcag=["1.3.1"], severity=Severity.LOW, artifacts=("probes",))
+                   "section, and screen-reader users who move by level may miss the deeper heading. Use the "
+                   "next level down. A skipped level is not itself a WCAG 1.3.1 failure (the headings are "
+                   "still marked up and nested), so this is a best-practice warning. "
+                   "See https://www.w3.org/WAI/tutorials/page-structure/headings/",
+       help_url="https://www.w3.org/WAI/tutorials/page-structure/headings/", requirements=REQ,
+       severity=Severity.LOW, artifacts=("probes",), weight=0.0, tier="best-practice")
 def content_heading_levels(page: PageArtifacts) -> Outcome:
     data, early = probe(page, "content_structure")
     if early:
@@ -46,7 +48,7 @@ def content_heading_levels(page: PageArtifacts) -> Outcome:
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
 _INDEX_PAGES = ("index.html", "index.htm")
 _UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_CONTEXT_PARTS = ("sentence", "block", "headers", "heading", "description")
+_CONTEXT_PARTS = ("sentence", "block", "headers", "heading", "description", "parents")
 
 
 def _percent(text: str) -> str:
@@ -98,7 +100,8 @@ def link_destination(href: object) -> str | None:
 def link_context(link: dict) -> tuple[str, ...] | None:
     """What the page gives a reader to tell this link's purpose from besides its name
     (``content_structure.js``): its sentence, its paragraph/list item/cell, that cell's
-    headers, the heading it sits under, its description. None when not measured."""
+    headers, the heading it sits under, its description, the list items a nested list sits
+    in. None when not measured."""
     ctx = link.get("context")
     if not isinstance(ctx, dict):
         return None
@@ -186,7 +189,9 @@ def content_new_window(page: PageArtifacts) -> Outcome:
     data, early = probe(page, "content_structure")
     if early:
         return early
-    blank = [lk for lk in data.get("links", []) if lk["target"].lower() == "_blank"]
+    # a mailto:/tel: link starts a mail or phone program, it opens no browser window
+    blank = [lk for lk in data.get("links", []) if lk["target"].lower() == "_blank"
+             and str(lk.get("href") or "").lower().startswith(("http:", "https:"))]
     if not blank:
         return Outcome(Status.NOT_APPLICABLE, detail="no links open a new window")
     return conclude([content_new_window.finding(

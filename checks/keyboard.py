@@ -23,7 +23,7 @@ INNER_FOCUS_TAGS = frozenset({"audio", "video", "iframe", "object", "embed"})
 _HELP = re.compile(r">[^<]*\b(help|how to|instructions?|keyboard shortcuts?)\b", re.I)
 #: How far (CSS px) focus may move up the page before the order counts as jumping back.
 BACKWARD_TOLERANCE = 150
-#: Overlap (CSS px) still counted as "to the right of" when focus moves up into the next column.
+#: Overlap (CSS px) still counted as "beside" when focus moves up into another column.
 COLUMN_SLACK = 4
 
 
@@ -176,8 +176,12 @@ def kbd_focus_order(page: PageArtifacts) -> Outcome:
             break  # wrapped around to the start: that jump is expected
         if not (prev.get("size") and nxt.get("size")) or prev["y"] - nxt["y"] <= BACKWARD_TOLERANCE:
             continue
-        if nxt.get("x", 0) >= prev.get("x", 0) + prev.get("w", 0) - COLUMN_SLACK:
-            continue  # up into the next column to the right (footer columns, a sidebar): reading order
+        px, pw, nx, nw = prev.get("x", 0), prev.get("w", 0), nxt.get("x", 0), nxt.get("w", 0)
+        if nx >= px + pw - COLUMN_SLACK or nx + nw <= px + COLUMN_SLACK:
+            # up into another column (footer columns, a sidebar shown beside the article, to
+            # the left or right): moving column by column keeps the meaning; a jump back up
+            # inside one column (positive tabindex, CSS that reverses a list) does not
+            continue
         findings.append(kbd_focus_order.finding(
             url_of(page), f"Tab moves focus from {prev['selector']} back up {prev['y'] - nxt['y']} px "
                           f"to {nxt['selector']}.", selector=nxt["selector"], snippet=nxt.get("snippet", ""),

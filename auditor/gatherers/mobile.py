@@ -57,9 +57,14 @@ MEASURE_JS = """
     const r = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
     if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden' || cs.display === 'none') continue;
-    // inline links inside a sentence are exempt (WCAG 2.5.8 "inline" exception)
-    const inline = el.tagName === 'A' && cs.display === 'inline' && el.parentElement &&
-      /\\S/.test(Array.from(el.parentElement.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(''));
+    // moved off the page (off-canvas text for screen readers, a collapsed breadcrumb): no finger reaches it
+    if (r.right + scrollX <= 0 || r.left + scrollX >= scrollW || r.bottom + scrollY <= 0) continue;
+    // inline links inside a sentence are exempt (WCAG 2.5.8 "inline" exception): text of the
+    // enclosing block (through inline wrappers such as <span>) outside the link
+    let block = el.parentElement;
+    while (block && block !== document.body && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+    const inline = el.tagName === 'A' && cs.display === 'inline' && !!block &&
+      /\\S/.test((block.textContent || '').split(el.textContent || '\\u0000').join(''));
     rects.push({el, r, inline});
   }
   for (const {el, r, inline} of rects) {

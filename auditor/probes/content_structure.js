@@ -12,7 +12,9 @@
     }
     return parts.join(' > ');
   };
-  const hidden = (el) => !!el.closest('[hidden],[aria-hidden=true]') || getComputedStyle(el).display === 'none';
+  // hidden by itself or by an ancestor (a closed tab panel, a collapsed menu): not perceived
+  const hidden = (el) => !!el.closest('[hidden],[aria-hidden=true]') ||
+    !(el.checkVisibility ? el.checkVisibility({visibilityProperty: true}) : el.getClientRects().length);
   const headings = [];
   for (const h of document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')) {
     if (headings.length >= 300) break;
@@ -96,6 +98,16 @@
     }
     return key(heads.map(h => h.textContent).join(' | '));
   };
+  // the names of the list items a nested list sits in (WCAG technique H81)
+  const parentsOf = (unit) => {
+    const names = [];
+    for (let li = unit.parentElement && unit.parentElement.closest('li'); li && names.length < 4;
+         li = li.parentElement && li.parentElement.closest('li')) {
+      names.unshift([...li.childNodes].filter((c) => !(c.nodeType === 1 && /^(UL|OL)$/.test(c.tagName)))
+        .map((c) => c.textContent).join(' '));
+    }
+    return key(names.join(' > '));
+  };
   const descriptionOf = (a) => {
     const ids = (a.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
     const d = ids.map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent).join(' ');
@@ -112,13 +124,19 @@
     }
     if (hidden(a)) continue;
     const n = name(a).replace(/\s+/g, ' ');
-    const warned = /new (window|tab)|opens? in|external/i.test(n + ' ' + (a.getAttribute('title') || '')) ||
+    // text CSS adds (USWDS's .usa-link--external::before "External, opens in a new tab") is part
+    // of the accessible name Chrome computes
+    const generated = [a, ...a.querySelectorAll('*')].slice(0, 20).map((e) => ['::before', '::after'].map((p) => {
+      const c = getComputedStyle(e, p).content;
+      return c && c !== 'none' && c !== 'normal' ? c : '';
+    }).join(' ')).join(' ');
+    const warned = /new (window|tab)|opens? in|external/i.test(n + ' ' + (a.getAttribute('title') || '') + ' ' + generated) ||
       !!a.querySelector('[class*=external],[class*=new-window],[class*=new-tab]');
     let context = null;
     try {
       const box = boxOf(a), unit = (a.parentElement && a.parentElement.closest(UNIT)) || box;
       context = {sentence: key(sentenceOf(a, box)), block: textOf(unit), headers: headersOf(a), heading,
-                 description: descriptionOf(a)};
+                 description: descriptionOf(a), parents: parentsOf(unit)};
     } catch (e) { context = null; }
     links.push({name: n.slice(0, 150), href: hrefOf(a), target: a.getAttribute('target') || '',
                 warned, context, selector: path(a), snippet: a.outerHTML.slice(0, 300)});

@@ -65,7 +65,7 @@ def _meta(result: dict[str, Any], cid: str) -> dict[str, Any]:
     m = result["checks"].get(cid) or {}
     return {"title": m.get("title") or cid, "failure_title": m.get("failure_title") or m.get("title") or cid,
             "description": m.get("description") or "", "help_url": m.get("help_url") or "",
-            "wcag": m.get("wcag") or [], "family": m.get("family") or ""}
+            "wcag": m.get("wcag") or [], "family": m.get("family") or "", "tier": m.get("tier") or "wcag"}
 
 
 def _severity_of(fs: list[dict[str, Any]]) -> str:
