@@ -228,3 +228,19 @@ def test_culprit_without_snippet_does_not_crash():
     r = {"viewport": 320, "scroll_width": 700, "overflows": True, "culprits": [{"selector": "div", "right": 700}]}
     out = reflow_320.fn(reflow_page(r))
     assert out.status is Status.FAIL and "<element> reaches 700 px" in out.findings[0].message
+
+
+def test_reflow_box_edges_past_the_edge_lose_nothing():
+    from auditor.model import PageArtifacts, Status
+    from checks.reflow import reflow_320
+
+    def page(content_right):
+        culprit = {"selector": "ol.pager", "snippet": "<ol class=\"pager\">", "right": 332, "width": 344,
+                   "visible": True, "content_right": content_right}
+        return PageArtifacts(url="http://127.0.0.1:9/", probes={"reflow": {"reflow": {
+            "viewport": 320, "scroll_width": 332, "overflows": True, "scrollable": True, "culprits": [culprit]}}})
+
+    assert reflow_320.fn(page(317)).status is Status.PASS  # only padding and a border pass the edge
+    assert reflow_320.fn(page(323)).status is Status.PASS  # a glyph's edge within the slack
+    out = reflow_320.fn(page(410))
+    assert out.status is Status.FAIL and out.findings[0].selector == "ol.pager"

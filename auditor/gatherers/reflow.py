@@ -98,6 +98,28 @@ HELPERS_JS = r"""
     }
     return true;
   };
+  // How far right the box's content is drawn: its text (line boxes of its text nodes) and
+  // replaced content (images, video, canvas, svg, frames, form controls). Where only an empty
+  // box edge (a border, padding, a negative margin) sticks out, nothing is lost at the edge.
+  const REPLACED = 'img,video,canvas,svg,iframe,embed,object,input,select,textarea,button,picture';
+  const contentRight = (el) => {
+    let right = -Infinity, n = 0;
+    const range = document.createRange();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t && n < 2000; t = walker.nextNode()) {
+      if (!t.data.trim()) continue;
+      n++;
+      range.selectNodeContents(t);
+      for (const q of range.getClientRects()) if (q.width > 0) right = Math.max(right, q.right);
+    }
+    for (const m of [el, ...el.querySelectorAll(REPLACED)].slice(0, 500)) {
+      if (m !== el && m.matches && !m.matches(REPLACED)) continue;
+      if (m === el && !el.matches(REPLACED)) continue;
+      const q = m.getBoundingClientRect();
+      if (q.width > 0 && q.height > 0) right = Math.max(right, q.right);
+    }
+    return right === -Infinity ? 0 : right;
+  };
   window.__iaOverflow = () => {
     const root = document.documentElement;
     const width = root.clientWidth;
@@ -120,7 +142,8 @@ HELPERS_JS = r"""
         // a visibility: hidden box still takes its room, so it still widens the page
         culprits.push({el, selector: window.__iaPath(el), snippet: el.outerHTML.slice(0, 300),
                        right: Math.round(r.right), width: Math.round(r.width),
-                       visible: getComputedStyle(el).visibility === 'visible'});
+                       visible: getComputedStyle(el).visibility === 'visible',
+                       content_right: Math.round(contentRight(el))});
       }
     }
     const overflows = scroll > width + 1 && (scrollable || culprits.length > 0);
