@@ -1,4 +1,5 @@
-"""Media and motion family: captions, transcripts, autoplay and long animations.
+"""Media and motion family: captions, transcripts, audio description, video-only alternatives,
+autoplay and long animations.
 
 Reads ``probes["media_motion"]`` (``auditor/probes/media_motion.js``: the markup) and, where
 it ran, ``probes["media"]`` (``auditor/gatherers/media.py``: what the files hold, measured in
@@ -226,3 +227,126 @@ def media_motion(page: PageArtifacts) -> Outcome:
                          "for a length not measured" if a.get("ms") is None else f"{a['ms'] / 1000:.0f} s")
                       + " and the page has no pause or stop control.",
         selector=a["selector"], snippet=a["snippet"], status=Status.WARN) for a in moving])
+
+
+# --- what a video offers in place of its picture (WCAG 1.2.1, 1.2.3, 1.2.5) ---------------
+
+def _visible(item: dict[str, Any], meas: dict[str, Any] | None) -> bool:
+    return bool(meas.get("visible") if meas and "visible" in meas else item.get("visible", True))
+
+
+def _single_video_transcript(videos: list[dict], data: dict) -> bool:
+    """A page with one visible video and a link naming a transcript anywhere on it: that is
+    taken as the video's transcript (a miss is cheaper than a false alarm)."""
+    return bool(data.get("transcript_link")) and sum(1 for v in videos if v.get("visible", True)) == 1
+
+
+def provided_alternative(item: dict[str, Any], page_transcript: bool = False) -> str:
+    """What the page offers next to the video in place of its picture, as the probe found it
+    ('' when nothing): a ``kind="descriptions"`` track, a transcript or audio-description link,
+    a text description, an audio track beside the player, ``aria-describedby`` text, an
+    audio-described file, or a visible label saying the video is a media alternative for text."""
+    if item.get("descriptions"):
+        return 'a <track kind="descriptions">'
+    alts = item.get("alternatives") or []
+    if alts:
+        return alts[0]
+    if item.get("media_alt_label"):
+        return f'a label saying it is a media alternative for text ("{item["media_alt_label"][:60]}")'
+    if page_transcript:
+        return "a transcript link on the page"
+    return ""
+
+
+def audio_description_verdict(item: dict[str, Any], meas: dict[str, Any] | None,
+                              page_transcript: bool = False) -> tuple[Status, str] | None:
+    """WCAG 1.2.3 / 1.2.5 for one video: a WARN when a visible video with a picture and
+    *measured* audible sound has no description track, no transcript or text alternative
+    near it and no label saying it is a media alternative for text; else None (hidden, silent,
+    sound unknown, no picture, or an alternative provided). Never a FAIL: only a person can
+    tell whether the soundtrack already describes what is shown."""
+    if item.get("tag") != "video" or not _visible(item, meas) or not meas:
+        return None
+    if meas.get("audio") != "audible" or meas.get("has_video") is False:
+        return None
+    if provided_alternative(item, page_transcript):
+        return None
+    return Status.WARN, ("<video> has sound and a picture, and no audio description track, no transcript or text "
+                         "description near it and no label saying it is a media alternative for text. A person "
+                         "must confirm whether its soundtrack already describes what is shown (a narrator who "
+                         "says what happens on screen is enough); if it does not, provide an audio-described "
+                         "version or a transcript that describes the visuals.")
+
+
+def video_only_verdict(item: dict[str, Any], meas: dict[str, Any] | None,
+                       page_transcript: bool = False) -> tuple[Status, str] | None:
+    """WCAG 1.2.1 for one video-only clip: a WARN when a visible video *measured* silent or
+    without an audio track has no transcript, text description or audio track near it and no
+    label saying it is a media alternative for text; else None. Never a FAIL: a person must
+    confirm that the picture carries information (a decorative loop needs no alternative)."""
+    if item.get("tag") != "video" or not _visible(item, meas) or not meas:
+        return None
+    if meas.get("audio") not in NO_SOUND or meas.get("has_video") is False:
+        return None
+    if provided_alternative(item, page_transcript):
+        return None
+    sound = "has no audio track" if meas.get("audio") == "none" else "has a silent audio track"
+    return Status.WARN, (f"<video> {sound} (video-only) and no transcript, text description or audio track near "
+                         "it, and no label saying it is a media alternative for text. Confirm the picture carries "
+                         "no information, or provide a text alternative (a transcript describing what is shown) "
+                         "or an audio track that describes it.")
+
+
+def _alternative_check(page: PageArtifacts, spec: Any, verdict: Any, applies: Any, none: str) -> Outcome:
+    videos, data, early = _media(page, "video")
+    if early:
+        return early
+    meas = measurements(page)
+    page_transcript = _single_video_transcript(videos, data)
+    applicable = [v for v in videos if applies(v, meas.get(v["selector"]))]
+    if not applicable:
+        return Outcome(Status.NOT_APPLICABLE, detail=none if videos else "no video")
+    findings = []
+    for v in applicable:
+        out = verdict(v, meas.get(v["selector"]), page_transcript)
+        if out:
+            findings.append(spec.finding(url_of(page), out[1], selector=v["selector"], snippet=v["snippet"],
+                                         status=out[0]))
+    return conclude(findings)
+
+
+def _applies_audio_description(item: dict[str, Any], meas: dict[str, Any] | None) -> bool:
+    return (_visible(item, meas) and bool(meas) and meas.get("audio") == "audible"
+            and meas.get("has_video") is not False)
+
+
+def _applies_video_only(item: dict[str, Any], meas: dict[str, Any] | None) -> bool:
+    return (_visible(item, meas) and bool(meas) and meas.get("audio") in NO_SOUND
+            and meas.get("has_video") is not False)
+
+
+@check(id="media-audio-description", family="media", title="Videos have an audio description or text alternative",
+       failure_title="Videos may lack an audio description",
+       description="What a prerecorded video shows must reach people who cannot see it. A person must "
+                   "confirm whether the soundtrack already describes what is shown; if it does not, offer an "
+                   "audio-described version (or an audio description track), or a transcript next to the "
+                   "player that describes the visuals, or label the video as a media alternative for text on "
+                   "the page. See https://www.w3.org/WAI/WCAG22/Understanding/audio-description-prerecorded",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/audio-description-prerecorded", requirements=REQ,
+       wcag=["1.2.3", "1.2.5"], severity=Severity.MEDIUM, artifacts=("probes",))
+def media_audio_description(page: PageArtifacts) -> Outcome:
+    return _alternative_check(page, media_audio_description, audio_description_verdict, _applies_audio_description,
+                              "no visible video with measured sound")
+
+
+@check(id="media-video-only-alternative", family="media", title="Video-only content has a text or audio alternative",
+       failure_title="Video-only content may lack an alternative",
+       description="A prerecorded video with no sound needs a text alternative (a transcript next to the "
+                   "player describing what is shown) or an audio track that describes it, unless it is a "
+                   "labelled media alternative for text on the page. Confirm whether the picture carries "
+                   "information. See https://www.w3.org/WAI/WCAG22/Understanding/audio-only-and-video-only-prerecorded",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/audio-only-and-video-only-prerecorded",
+       requirements=REQ, wcag=["1.2.1"], severity=Severity.MEDIUM, artifacts=("probes",))
+def media_video_only_alternative(page: PageArtifacts) -> Outcome:
+    return _alternative_check(page, media_video_only_alternative, video_only_verdict, _applies_video_only,
+                              "no visible video measured without sound")

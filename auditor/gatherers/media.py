@@ -1,4 +1,4 @@
-"""Media measurements for ``checks/media.py`` (WCAG 1.2.1, 1.2.2, 1.4.2, 2.2.2).
+"""Media measurements for ``checks/media.py`` (WCAG 1.2.1, 1.2.2, 1.2.3, 1.2.5, 1.4.2, 2.2.2).
 
 The static probe (``probes/media_motion.js``) sees markup only: an ``autoplay`` attribute,
 a ``<track>``. Whether a clip *has sound* and *how long it plays* are properties of the
@@ -20,8 +20,12 @@ file, so this action measures them in the page, for each ``<video>``/``<audio>``
   state is put back exactly. A button whose click changed a media element is a
   *measured* mechanism to pause or mute it.
 
+* **picture**: ``has_video`` (``videoWidth`` once metadata is in; None before), so an
+  audio-only file played in a ``<video>`` is not taken for a video with visual content.
+
 Only what a check needs is measured: sound is decoded for media that would autoplay
-unmuted and for visible videos without a captions track. Nothing is played.
+unmuted and for every visible video (captions, audio description and the video-only
+alternative all depend on it). Nothing is played.
 """
 
 from __future__ import annotations
@@ -76,8 +80,6 @@ async ({maxItems, metadataMs, decodeMs, maxBytes, silence, maxButtons, sampleRat
     if (!m) return null;
     return {start: m[1] ? parseFloat(m[1]) : 0, end: m[2] ? parseFloat(m[2]) : null};
   };
-  const captioned = (m) => [...m.querySelectorAll('track')].some(t =>
-    ['captions', 'subtitles'].includes((t.getAttribute('kind') || 'subtitles').toLowerCase()));
   const out = items.map(m => {
     const src = m.currentSrc || m.getAttribute('src') || (m.querySelector('source[src]') || {}).src || '';
     return {tag: m.tagName.toLowerCase(), selector: path(m), visible: visible(m), src: src.slice(0, 300),
@@ -85,6 +87,8 @@ async ({maxItems, metadataMs, decodeMs, maxBytes, silence, maxButtons, sampleRat
             fragment: fragment(src), ready_state: m.readyState, error: m.error ? m.error.code : null,
             paused: m.paused, muted: m.muted, volume: m.volume, loop: m.loop,
             autoplay: m.autoplay || !m.paused, controls: m.controls,
+            // a picture: known once metadata is in (an audio-only file in a <video> has none)
+            has_video: m.tagName === 'VIDEO' && m.readyState >= 1 && !m.error ? m.videoWidth > 0 : null,
             audio: 'unknown', audio_reason: 'not measured', peak: null, controlled_by: []};
   });
   // 2. sound, only where a check needs it
@@ -137,7 +141,9 @@ async ({maxItems, metadataMs, decodeMs, maxBytes, silence, maxButtons, sampleRat
         : (o.audio_reason !== 'not measured' ? o.audio_reason : 'the file could not be fetched (' + e.name + ')');
     } finally { clearTimeout(timer); }
   };
-  const wanted = (m, o) => (o.autoplay && !o.muted && o.volume > 0) || (o.tag === 'video' && o.visible && !captioned(m));
+  // every visible video: captions (1.2.2) need its sound, audio description (1.2.3, 1.2.5) and
+  // the video-only alternative (1.2.1) need it too, whatever its tracks
+  const wanted = (m, o) => (o.autoplay && !o.muted && o.volume > 0) || (o.tag === 'video' && o.visible);
   await Promise.all(items.map((m, i) => wanted(m, out[i]) ? measure(m, out[i]) : null));
   // 3. page controls that operate media that would play by itself
   if (out.some(o => o.autoplay && !o.controls)) {
