@@ -43,7 +43,10 @@ def test_subset_is_every_rule_and_outcome():
 
 
 def test_every_case_was_audited(scored):
-    missing = [c.path for c in scored if not c.audited and c.path.endswith(".html")]
+    # a case that refreshes to another page is judged by the page it lands on (a duplicate)
+    root = SUBSET / "content-assets" / "wcag-act-rules"
+    missing = [c.path for c in scored if not c.audited and c.path.endswith(".html")
+               and "http-equiv=\"refresh\"" not in (root / c.path).read_text("utf-8").lower()]
     assert not missing, missing
 
 
