@@ -51,6 +51,7 @@ MAX_REQUESTS = 1000
 # One round trip for everything the page-level checks need from the DOM.
 COLLECT_JS = """
 (watch) => {
+  const t_look = performance.now();  // ms since navigation start, as the other timings
   if (watch) {  // note when the DOM first changes from here on (see WATCH_END_JS)
     const w = {t0: performance.now(), first: null, mo: null};
     w.mo = new MutationObserver(() => { if (w.first === null) w.first = (performance.now() - w.t0) / 1000; });
@@ -94,7 +95,8 @@ COLLECT_JS = """
     html,
     links,
     timing: nav ? {dom_content_loaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
-                   ttfb: nav.responseStart, transfer_size: nav.transferSize} : {},
+                   ttfb: nav.responseStart, transfer_size: nav.transferSize,
+                   look_start: t_look} : {},
   };
 }
 """ % MAX_TEXT_CHARS
@@ -341,6 +343,11 @@ class Gatherer:
 
     async def _run_each(self, page: Page, art: PageArtifacts, end: float, budget: float) -> None:
         for action in self._actions:
+            if getattr(page, "_ia_crashed", False) or page.is_closed():
+                # a crashed renderer answers no DevTools command (they hang): say so, run nothing
+                art.probes[action.name] = {"error": "not run: the page's renderer crashed during an earlier "
+                                                    "measurement"}
+                continue
             if page._ia_wedged:  # type: ignore[attr-defined]
                 art.probes[action.name] = {"error": "not run: the page stopped answering (an earlier measurement "
                                                     "timed out)"}
@@ -354,10 +361,13 @@ class Gatherer:
             try:
                 art.probes[action.name] = await asyncio.wait_for(action.fn(page, art, self.settings), cap)
             except asyncio.TimeoutError:
-                art.probes[action.name] = {"error": f"timed out after {cap:g}s"}
+                if getattr(page, "_ia_crashed", False):
+                    art.probes[action.name] = {"error": f"the page's renderer crashed (no answer in {cap:g}s)"}
+                else:
+                    art.probes[action.name] = {"error": f"timed out after {cap:g}s"}
                 # a page busy in its own script answers nothing: the actions after this one
                 # would each wait out their timeouts, and the tab is no use for the next page
-                if not await cleanup(page.evaluate("1"), ANSWER_TIMEOUT):
+                if not getattr(page, "_ia_crashed", False) and not await cleanup(page.evaluate("1"), ANSWER_TIMEOUT):
                     page._ia_wedged = True  # type: ignore[attr-defined]
             except Exception as exc:  # one broken measurement must not lose the page
                 art.probes[action.name] = {"error": f"{type(exc).__name__}: {_short_error(exc)}"}
@@ -453,6 +463,8 @@ class Gatherer:
         art.links = [Link(href=lk["href"], text=lk["text"], rel=lk["rel"], region=lk["region"])
                      for lk in info.get("links", []) if lk.get("href")]
         art.timings.update({k: v for k, v in (info.get("timing") or {}).items() if isinstance(v, (int, float))})
+        if watch and "look_start" in art.timings:  # kept apart: a second look replaces look_start
+            art.timings["watched_look_start"] = art.timings["look_start"]
         art.html = (info.get("html") or "")[:MAX_HTML_CHARS]
         if self._probes:
             art.probes = info.get("probes") or {}
