@@ -236,9 +236,17 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         click.echo(f"run {scanner.run_id}: auditing {', '.join(settings.start_urls)} "
                    f"(max {settings.max_pages} pages, depth {settings.max_depth}, "
                    f"{settings.concurrency} in parallel)", err=True)
+    runner = asyncio.Runner()
     try:
-        with reporter:
-            asyncio.run(scanner.run(resume=bool(resume_id)))
+        try:
+            with reporter, runner:
+                runner.run(scanner.run(resume=bool(resume_id)))
+        except Exception:
+            # Ctrl-C cancels the scan, and a tab being opened as the browser shuts down may
+            # end it with that error instead of the cancellation: still an interruption
+            if getattr(runner, "_interrupt_count", 0):
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
         store.update_run(scanner.run_id, status="incomplete", error="interrupted")
         _, paths, _ = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)

@@ -532,6 +532,7 @@ class Gatherer:
         if rule_errors:
             slim["rule_errors"] = rule_errors
         await _verify_axe(page, slim)
+        await _label_words(page, slim)
         return slim
 
 
@@ -579,6 +580,93 @@ VERIFY_AXE_JS = r"""
   }));
 }
 """
+
+
+# axe-core's label-content-name-mismatch asks whether the visible label is a substring of the
+# accessible name; WCAG 2.5.3 (and ACT rule 2ee8b8) asks for it as whole words, in order: a
+# speech user who says "Discover It" does not reach a control named "Discover Italy". Widgets
+# named from content whose visible text is a substring of an author-given name but not whole
+# words of it: the elements axe-core passed for that difference alone.
+LABEL_WORDS_JS = r"""
+(skip) => {
+  const norm = (t) => (t || '').toLowerCase().normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const roles = 'a[href],button,summary,[role=button],[role=link],[role=menuitem],[role=menuitemcheckbox],' +
+    '[role=menuitemradio],[role=tab],[role=checkbox],[role=radio],[role=switch],[role=option],[role=treeitem]';
+  // text a sighted user sees: rendered text nodes outside visually hidden (clipped, 1px) boxes
+  const hiddenBox = (e, top) => {
+    for (; e && e !== top.parentElement; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || cs.opacity === '0') return true;
+      const r = e.getBoundingClientRect();
+      if ((r.width <= 1 || r.height <= 1) && cs.overflow !== 'visible') return true;
+      if (/rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)/.test(cs.clip) || cs.clipPath === 'inset(50%)') return true;
+    }
+    return false;
+  };
+  const visibleText = (el) => {
+    const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      if (!n.textContent.trim() || hiddenBox(n.parentElement, el)) continue;
+      const rg = document.createRange(); rg.selectNodeContents(n);
+      if ([...rg.getClientRects()].some((r) => r.width > 1 && r.height > 1)) parts.push(n.textContent);
+    }
+    return parts.join('');
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(roles)) {
+    if (out.length >= 50) break;
+    let name = null;
+    if (el.hasAttribute('aria-labelledby')) {
+      const ids = el.getAttribute('aria-labelledby').split(/\s+/).filter(Boolean);
+      const refs = ids.map((i) => document.getElementById(i)).filter(Boolean);
+      if (refs.length) name = refs.map((r) => r.textContent).join(' ');
+    }
+    if (name === null && el.hasAttribute('aria-label') && el.getAttribute('aria-label').trim()) name = el.getAttribute('aria-label');
+    if (name === null || el.closest('[aria-hidden=true],[inert]')) continue;
+    const seen = norm(visibleText(el)), named = norm(name);
+    if (!seen || !/\p{L}|\p{N}/u.test(seen) || !named.includes(seen)) continue;  // axe-core's judgement stands
+    if ((' ' + named + ' ').includes(' ' + seen + ' ')) continue;
+    // axe-core's selector needs its tree set up (only during a run); a short path instead
+    let target = '', e = el;
+    while (e && e.nodeType === 1 && e !== document.documentElement) {
+      if (e.id) { target = '#' + CSS.escape(e.id) + (target ? ' > ' + target : ''); break; }
+      const same = e.parentElement ? [...e.parentElement.children].filter((c) => c.tagName === e.tagName) : [];
+      const part = e.tagName.toLowerCase() + (same.length > 1 ? ':nth-of-type(' + (same.indexOf(e) + 1) + ')' : '');
+      target = part + (target ? ' > ' + target : '');
+      e = e.parentElement;
+    }
+    if (!target || skip.includes(target)) continue;
+    out.push({target: [target], html: el.outerHTML.slice(0, 1000), impact: 'serious',
+              failureSummary: 'The visible label "' + seen + '" is in the accessible name "' + named +
+                '" only as part of a word: put the visible words, whole and in order, in the name.'});
+  }
+  return out;
+}
+"""
+
+
+async def _label_words(page: Page, axe: dict[str, Any]) -> None:
+    rule = "label-content-name-mismatch"
+    ran = any(r.get("id") == rule for kind in ("violations", "incomplete", "passes") for r in axe.get(kind, []))
+    if not ran:
+        return
+    flagged = [n["target"][0] for kind in ("violations", "incomplete") for r in axe.get(kind, [])
+               if r.get("id") == rule for n in r.get("nodes", []) if n.get("target")]
+    try:
+        nodes = await asyncio.wait_for(page.evaluate(LABEL_WORDS_JS, flagged), 5)
+    except (PlaywrightError, asyncio.TimeoutError):
+        return
+    if not nodes:
+        return
+    for n in nodes:
+        n["ia_measured"] = "visible label is part of a word of the accessible name"
+    entry = next((r for r in axe.get("violations", []) if r.get("id") == rule), None)
+    if entry is None:
+        src = next((r for r in axe.get("passes", []) + axe.get("incomplete", []) if r.get("id") == rule), {})
+        entry = {"id": rule, "impact": "serious", "tags": src.get("tags") or [], "nodes": []}
+        axe.setdefault("violations", []).append(entry)
+    entry["nodes"].extend(nodes)
 
 
 async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:

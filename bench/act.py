@@ -552,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--browser-path", default=None)
     ap.add_argument("--workdir", type=Path, default=None, help="where the store and scan log go (default: a temp dir)")
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/act.md and bench/results/")
+    ap.add_argument("--show-misses", action="store_true",
+                    help="list every failed case not found and every false alarm (rule, case, path, finding)")
     ap.add_argument("--from-store", type=Path, default=None, metavar="DIR",
                     help="score and write the reports from an earlier run's --workdir instead of auditing again")
     ap.add_argument("--make-subset", type=Path, default=None, metavar="DIR",
@@ -580,6 +582,13 @@ def main(argv: list[str] | None = None) -> int:
     by_check = collections.Counter(e["check"] for c in cases for e in c.false_alarm[:1])
     if by_check:
         print("false alarms by check: " + ", ".join(f"{k} {v}" for k, v in by_check.most_common()))
+    if args.show_misses:
+        for c in cases:
+            if c.expected == "failed" and not c.found:
+                print(f"  missed  {c.rule} {c.title}: {c.path}" + (f" (not audited: {c.error})" if not c.audited else ""))
+            elif c.false_alarm:
+                e = c.false_alarm[0]
+                print(f"  alarm   {c.rule} {c.title}: {c.path}: {e['check']} {e['selector']} {e['message'][:120]}")
     if args.no_docs:
         return 0
     from auditor import __version__

@@ -103,6 +103,15 @@ def kbd_no_trap(page: PageArtifacts) -> Outcome:
     stops = _stops(data)
     if not stops:
         return Outcome(Status.NOT_APPLICABLE, detail="nothing takes focus")
+    # a script that puts focus back on an element once it has left: a trap the Tab walk
+    # (whose presses race the script) may not see
+    held = [r for r in data.get("refocus") or [] if r.get("tab_returns") and r.get("shift_tab_returns")]
+    if held:
+        return conclude([kbd_no_trap.finding(
+            url_of(page), "Focus is put back on this element after it leaves: Tab and Shift+Tab both "
+                          f"returned to it within {data.get('refocus_wait_ms', 200)} ms (a script refocuses it "
+                          "on blur), so keyboard users cannot move past it.",
+            selector=r["selector"], snippet=r.get("snippet", "")) for r in held])
     if data.get("completed"):
         return Outcome(Status.PASS)
     if data.get("stuck") or _trapped(data):

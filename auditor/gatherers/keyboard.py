@@ -363,6 +363,100 @@ async def mark_click_listeners(page: Any) -> int:
     return found
 
 
+#: Tab stops whose own blur/focusout listeners are looked up (DOMDebugger.getEventListeners),
+#: and at most this many of those with one are tried for a timing-based trap.
+MAX_REFOCUS_LOOKUPS = 60
+MAX_REFOCUS_TRIES = 8
+#: How long after leaving an element a script may take to pull focus back (ms).
+REFOCUS_WAIT_MS = 200
+BLUR_EVENTS = frozenset({"blur", "focusout"})
+
+REFOCUS_CANDIDATES_JS = r"""
+(cap) => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-ia-kbd]')) {
+    if (out.length >= cap) break;
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    out.push(el);
+  }
+  return out;
+}
+"""
+
+# Focus the element, leave it with the key given, wait for scripts (a refocus on blur is
+# usually a setTimeout of a few ms), and say whether focus came back to it.
+REFOCUS_TRY_JS = r"""
+async ([sel, wait]) => {
+  const el = document.querySelector(sel);
+  if (!el) return null;
+  el.focus();
+  // settle: the element left before may have a script pulling focus back to itself
+  await new Promise(r => setTimeout(r, wait));
+  return document.activeElement === el;
+}
+"""
+REFOCUS_READ_JS = r"""
+async ([sel, wait]) => {
+  await new Promise(r => setTimeout(r, wait));
+  const el = document.querySelector(sel);
+  return !!el && document.activeElement === el;
+}
+"""
+
+
+async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
+    """Tab stops with their own blur/focusout listener (inline or addEventListener): the only
+    elements a script can pull focus back to when the user leaves them. Bounded lookups."""
+    cdp = await cdp_session(page)
+    res = await cdp.send("Runtime.evaluate", {"expression": f"({REFOCUS_CANDIDATES_JS.strip()})({MAX_REFOCUS_LOOKUPS})",
+                                              "objectGroup": "ia-blur"})
+    out: list[dict[str, Any]] = []
+    try:
+        arr = res.get("result", {}).get("objectId")
+        if not arr:
+            return out
+        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
+        for p in props.get("result", []):
+            oid = (p.get("value") or {}).get("objectId")
+            if not p.get("name", "").isdigit() or not oid:
+                continue
+            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+            if {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
+                info = await cdp.send("Runtime.callFunctionOn", {
+                    "objectId": oid, "returnByValue": True,
+                    "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
+                                           "snippet: window.__iaSnip(this)}; }"})
+                out.append(info.get("result", {}).get("value") or {})
+                if len(out) >= MAX_REFOCUS_TRIES:
+                    break
+    finally:
+        await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
+    return [o for o in out if o.get("selector")]
+
+
+async def refocus_traps(page: Any, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A timing-based trap: a script that puts focus back on an element once it has left
+    (``onblur="setTimeout(() => this.focus(), 10)"``). Tab walks sent back to back race such a
+    script, so each element with a blur listener is left with Tab and with Shift+Tab, one key
+    at a time, and looked at again after REFOCUS_WAIT_MS: trapped when focus came back both times."""
+    out = []
+    for c in candidates:
+        back = []
+        for key in ("Tab", "Shift+Tab"):
+            if not await page.evaluate(REFOCUS_TRY_JS, [c["selector"], REFOCUS_WAIT_MS]):
+                back = []
+                break
+            await page.keyboard.press(key)
+            back.append(await page.evaluate(REFOCUS_READ_JS, [c["selector"], REFOCUS_WAIT_MS]))
+            if not back[-1]:
+                break
+        out.append({**c, "tab_returns": bool(back and back[0]),
+                    "shift_tab_returns": len(back) > 1 and back[1]})
+    return out
+
+
 def tab_summary(stops: list[dict[str, Any]]) -> dict[str, Any]:
     """Where the Tab sequence went: a full cycle, a trap, or the cap."""
     ids = [s.get("id") if not s.get("body") else "body" for s in stops]
@@ -491,6 +585,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     walk = "per-press"
     cleaned = False
     trap_exit = None
+    refocus: list[dict[str, Any]] = []
     try:
         done = False
         if not setup["frames"]:
@@ -503,6 +598,10 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             await page.evaluate(UNRECORD_JS)
             await _walk_slow(page, stops)
         trap_exit = await try_trap_exits(page, stops) if is_trapped(stops) else None
+        try:
+            blur_candidates = await blur_listener_elements(page)
+        except Exception:  # no DevTools session (not Chromium)
+            blur_candidates = []
         skip = await page.evaluate(FINISH_JS)
         href = None
         if skip and skip["target_exists"]:
@@ -517,11 +616,16 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         cleaned = True
         if href:
             skip.update(result)
+        # last: a script that refocuses an element would disturb the skip-link test
+        if blur_candidates:
+            refocus = await refocus_traps(page, blur_candidates)
+            await cleanup(page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); "
+                                        "window.scrollTo(0, 0); }"))
     finally:
         if not cleaned:
             await cleanup(page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
                                         hash_before))
     return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
             "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
-            "click_listeners": listeners,
+            "click_listeners": listeners, "refocus": refocus, "refocus_wait_ms": REFOCUS_WAIT_MS,
             **tab_summary(stops)}
