@@ -81,23 +81,33 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
                 if node.get("ia_not_barrier"):  # measured on the element: no barrier (gather._verify_axe)
                     cleared.append(node["ia_not_barrier"])
                     continue
-                hit = True
                 impact = node.get("impact") or rule.get("impact")
                 sev = AXE_IMPACT_SEVERITY.get(impact or "", spec.severity)
                 summary = (node.get("failureSummary") or "").strip()
                 message = rule.get("help", spec.failure_title)
-                if status is Status.MANUAL:
+                node_status = status
+                if status is Status.MANUAL and node.get("ia_barrier"):
+                    # axe-core could not tell; measured on the element, it is a barrier
+                    node_status = Status.WARN if advisory else Status.FAIL
+                    message = f"{message}. {node['ia_barrier']}"
+                    summary = ""
+                    measured.append(node_status)
+                elif status is Status.MANUAL:
                     message = f"Needs review: {message}"
+                    hit = True
+                else:
+                    hit = True
                 findings.append(spec.finding(
                     page.final_url or page.url, message, selector=_target(node),
-                    snippet=node.get("html", ""), status=status, severity=sev,
+                    snippet=node.get("html", ""), status=node_status, severity=sev,
                     fix_hint=summary or spec.description, help_url=rule.get("helpUrl", "")))
         return hit
 
     advisory = spec.tier == "best-practice"
+    measured: list[Status] = []  # incomplete nodes measured to be barriers
     failed = collect("violations", Status.WARN if advisory else Status.FAIL)
     review = collect("incomplete", Status.MANUAL)
-    if failed:
+    if failed or measured:
         return Outcome(Status.WARN if advisory else Status.FAIL, findings=findings)
     if review:
         return Outcome(Status.MANUAL, findings=findings, detail="axe-core could not decide; review")

@@ -159,6 +159,30 @@ def table_no_headers(page: PageArtifacts) -> Outcome:
     return conclude(findings)
 
 
+@check(id="table-header-no-cells", family=FAMILY, title="Every table header cell heads some cells",
+       failure_title="Table header cells head no cells",
+       description="A header cell that no data cell falls under (a column header over a column the rows never "
+                   "reach, or one that every cell's headers attribute skips) tells a screen reader user about "
+                   "data that is not there, and the cells it was meant for are read without it. Give each "
+                   "header cell its cells: fill the column or row, correct colspan/rowspan, or list the "
+                   "header's id in the cells' headers attribute. "
+                   "See https://www.w3.org/WAI/standards-guidelines/act/rules/d0f69e/",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/info-and-relationships", requirements=REQ,
+       wcag=["1.3.1"], severity=Severity.MEDIUM, artifacts=("probes",))
+def table_header_no_cells(page: PageArtifacts) -> Outcome:
+    heads, early = _data(page, "orphan_headers")
+    if early:
+        return early
+    if not heads:
+        return Outcome(Status.PASS if (page.probes.get("structure") or {}).get("tables") else Status.NOT_APPLICABLE,
+                       detail="every header cell has cells")
+    return conclude([table_header_no_cells.finding(
+        url_of(page), f"Header cell \"{h.get('text', '')}\" has no cell under it: no cell of its "
+                      f"{'grid' if h.get('aria') else 'table'} ({h.get('table', '')}) falls in its column or row "
+                      "without naming other headers, and none names it in a headers attribute.",
+        selector=h.get("selector", ""), snippet=h.get("snippet", "")) for h in heads])
+
+
 # --- 4. link text that says nothing, in a context that says nothing ------------------------
 
 #: Link names that do not say where a link goes.

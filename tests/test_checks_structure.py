@@ -235,6 +235,20 @@ def test_lang_not_applicable_without_enough_text():
 
 
 def test_missing_probe_is_not_applicable():
-    for cid in ("form-placeholder-only", "form-group-no-legend", "table-no-headers", "content-link-text",
+    for cid in ("form-placeholder-only", "form-group-no-legend", "table-no-headers", "table-header-no-cells",
+                "content-link-text",
                 "img-alt-filename", "lang-of-content"):
         assert run_page(cid, page()).status == Status.NOT_APPLICABLE
+
+
+# --- table-header-no-cells ------------------------------------------------------------------
+
+def test_header_cells_with_cells_pass_and_orphans_fail():
+    ok = run_page("table-header-no-cells", art(tables=[TABLE], orphan_headers=[]))
+    assert ok.status == Status.PASS and not ok.findings
+    assert run_page("table-header-no-cells", art(orphan_headers=[])).status == Status.NOT_APPLICABLE
+    head = {"text": "Closes", "selector": "th:nth-of-type(3)", "snippet": "<th>Closes</th>", "table": "table", "aria": False}
+    bad = run_page("table-header-no-cells", art(tables=[TABLE], orphan_headers=[head]))
+    assert bad.status == Status.FAIL and statuses(bad) == [Status.FAIL]
+    f = bad.findings[0]
+    assert f.selector == "th:nth-of-type(3)" and "Closes" in f.message and f.wcag == ["1.3.1"]

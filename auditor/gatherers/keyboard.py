@@ -385,23 +385,32 @@ REFOCUS_CANDIDATES_JS = r"""
 }
 """
 
-# Focus the element, leave it with the key given, wait for scripts (a refocus on blur is
-# usually a setTimeout of a few ms), and say whether focus came back to it.
+# Focus the element and say whether focus stays on it; after the key, whether focus is back
+# on it and stays there. Focus is sampled through the wait: where two scripts pass focus back
+# and forth (each refocusing on blur, set off by an earlier key), it is never steady and the
+# element is not judged.
+_STEADY_JS = r"""
+  const steady = async (el) => {
+    let on = true;
+    for (let i = 0; i < 8; i++) {
+      await new Promise(r => setTimeout(r, wait / 8));
+      if (i >= 3) on = on && document.activeElement === el;
+    }
+    return on;
+  };
+"""
 REFOCUS_TRY_JS = r"""
-async ([sel, wait]) => {
+async ([sel, wait]) => {""" + _STEADY_JS + r"""
   const el = document.querySelector(sel);
-  if (!el) return null;
+  if (!el) return false;
   el.focus();
-  // settle: the element left before may have a script pulling focus back to itself
-  await new Promise(r => setTimeout(r, wait));
-  return document.activeElement === el;
+  return await steady(el);
 }
 """
 REFOCUS_READ_JS = r"""
-async ([sel, wait]) => {
-  await new Promise(r => setTimeout(r, wait));
+async ([sel, wait]) => {""" + _STEADY_JS + r"""
   const el = document.querySelector(sel);
-  return !!el && document.activeElement === el;
+  return !!el && await steady(el);
 }
 """
 

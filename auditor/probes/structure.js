@@ -146,6 +146,81 @@
     });
   }
 
+  // 3b. header cells no cell is assigned to (ACT d0f69e, HTML's table model): per table or
+  // ARIA table/grid, the grid of cells with their spans; a column header covers the cells below
+  // it in its columns, a row header those after it in its rows, except cells with a headers
+  // attribute, which have only the headers they name. Header cells with no text (a corner cell)
+  // are not judged.
+  const orphanHeaders = [];
+  const headerRole = (c) => {
+    const r = role(c);
+    if (r === 'columnheader' || r === 'rowheader') return r;
+    if (r) return '';  // any other role given (cell, gridcell, presentation) makes it no header
+    return c.tagName === 'TH' ? 'th' : '';
+  };
+  const gridOf = (t) => {
+    // rows of [cell, rowspan, colspan] for an HTML table or an ARIA table/grid
+    if (t.tagName === 'TABLE') {
+      return [...t.rows].filter(r => r.closest('table') === t).map(r => [...r.cells].map(c =>
+        [c, Math.max(1, c.rowSpan || 1), Math.max(1, c.colSpan || 1)]));
+    }
+    return [...t.querySelectorAll('[role=row]')].filter(r => r.closest('[role=table],[role=grid],[role=treegrid]') === t)
+      .map(r => [...r.querySelectorAll('[role=cell],[role=gridcell],[role=columnheader],[role=rowheader]')]
+        .filter(c => c.closest('[role=row]') === r).map(c => [c, 1, 1]));
+  };
+  const tableLike = [...document.querySelectorAll('table,[role=table],[role=grid],[role=treegrid]')].slice(0, MAX.tables);
+  for (const t of tableLike) {
+    if (orphanHeaders.length >= 20) break;
+    const tr = role(t);
+    if (tr === 'presentation' || tr === 'none' || !rendered(t)) continue;
+    if (t.tagName === 'TABLE' && tr && !['table', 'grid', 'treegrid'].includes(tr)) continue;
+    const rows = gridOf(t);
+    if (rows.reduce((n, r) => n + r.length, 0) > MAX.cells) continue;
+    const slots = [];  // slots[y][x] = cell
+    const placed = [];  // {cell, x, y, w, h}
+    rows.forEach((row, y) => {
+      slots[y] = slots[y] || [];
+      let x = 0;
+      for (const [c, rs, cs] of row) {
+        while (slots[y][x]) x++;
+        for (let dy = 0; dy < rs && y + dy < rows.length; dy++) {
+          slots[y + dy] = slots[y + dy] || [];
+          for (let dx = 0; dx < cs; dx++) slots[y + dy][x + dx] = c;
+        }
+        placed.push({cell: c, x, y, w: cs, h: Math.min(rs, rows.length - y)});
+        x += cs;
+      }
+    });
+    const isHeader = (c) => !!headerRole(c);
+    const hidden = (c) => !rendered(c);
+    const rowAllHeaders = (y) => rows[y].every(([c]) => isHeader(c));
+    const colAllHeaders = (x) => slots.every(r => !r[x] || isHeader(r[x]));
+    for (const p of placed) {
+      const c = p.cell, hr = headerRole(c);
+      if (!hr || hidden(c) || !/[\p{L}\p{N}]/u.test(norm(c.textContent))) continue;
+      const scope = (c.getAttribute('scope') || '').toLowerCase();
+      let col = hr === 'columnheader' || scope === 'col' || scope === 'colgroup';
+      let rowh = hr === 'rowheader' || scope === 'row' || scope === 'rowgroup';
+      if (!col && !rowh) {  // auto: HTML's rule, and both where it cannot tell
+        const inHead = !!c.closest('thead');
+        col = inHead || rowAllHeaders(p.y) || !colAllHeaders(p.x);
+        rowh = !inHead && (colAllHeaders(p.x) || !rowAllHeaders(p.y));
+      }
+      const covered = new Set();
+      if (col) for (let y = p.y + p.h; y < slots.length; y++) for (let x = p.x; x < p.x + p.w; x++) if (slots[y][x]) covered.add(slots[y][x]);
+      if (rowh) for (let y = p.y; y < p.y + p.h; y++) for (let x = p.x + p.w; x < (slots[y] || []).length; x++) if (slots[y][x]) covered.add(slots[y][x]);
+      let assigned = [...covered].some(d => d !== c && !d.hasAttribute('headers') && !hidden(d));
+      if (!assigned && c.id) {
+        assigned = placed.some(d => d.cell !== c && (d.cell.getAttribute('headers') || '').split(/\s+/).includes(c.id));
+      }
+      if (!assigned && placed.some(d => !isHeader(d.cell))) {
+        orphanHeaders.push({text: norm(c.textContent).slice(0, 80), selector: path(c), snippet: snip(c),
+                            table: path(t), aria: t.tagName !== 'TABLE'});
+        if (orphanHeaders.length >= 20) break;
+      }
+    }
+  }
+
   // 4. links with short names, with the context a reader gets (WCAG 2.4.4 "in context")
   const linkName = (a) => {
     const lb = idText(a.getAttribute('aria-labelledby'));
@@ -268,6 +343,6 @@
                text: s.parts.join(' ').slice(0, MAX.scope_chars),
                selector: el === root ? 'html' : path(el), snippet: el === root ? '' : snip(el)});
   }
-  return {fields, groups: radioGroups, tables, links, images,
+  return {fields, groups: radioGroups, tables, orphan_headers: orphanHeaders, links, images,
           lang: {html: root.getAttribute('lang'), scopes: lang}};
 }
