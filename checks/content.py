@@ -59,11 +59,43 @@ def _percent(text: str) -> str:
     return re.sub(r"%([0-9A-Fa-f]{2})", one, text)
 
 
-def link_destination(href: object) -> str | None:
+def _bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") and host.count(".") >= 2 else host
+
+
+def site_aliases(page: PageArtifacts) -> dict[str, str]:
+    """The other names of the page's own site, mapped to the origin it was audited at: the
+    origin of its canonical URL (a site served from a staging or local address names its
+    production origin there), each with and without ``www.`` (one site's two names; one
+    redirects to the other)."""
+    from ._html import parse
+
+    own = urlsplit(page.final_url or page.url or "")
+    if own.scheme not in _DEFAULT_PORTS or not own.hostname:
+        return {}
+    own_origin = f"{own.scheme}://{own.netloc.lower()}"
+    names = {_bare_host(own.hostname)}
+    try:
+        doc = parse(page.html) if page.html else None
+    except Exception:  # unparsable saved HTML: no canonical to read
+        doc = None
+    for el in doc.iter("link") if doc is not None else ():
+        if "canonical" in (el.get("rel") or "").lower().split():
+            canon = urlsplit((el.get("href") or "").strip())
+            if canon.scheme in _DEFAULT_PORTS and canon.hostname:
+                names.add(_bare_host(canon.hostname))
+            break
+    return {name: own_origin for name in names}
+
+
+def link_destination(href: object, aliases: dict[str, str] | None = None) -> str | None:
     """The resource a link leads to, normalised so that spellings of one resource compare
     equal: scheme and host case, default ports, fragments, a trailing slash or ``index.html``,
-    percent-escapes; ``mailto:`` by its (case-folded) addresses, ``tel:`` by its digits.
-    None where the link names no resource to compare (empty, ``javascript:``)."""
+    percent-escapes; ``mailto:`` by its (case-folded) addresses, ``tel:`` by its digits; a
+    host with or without ``www.`` as one. ``aliases`` (:func:`site_aliases`) maps the other
+    names of the page's own site to its origin. None where the link names no resource to
+    compare (empty, ``javascript:``)."""
     if not isinstance(href, str) or not href.strip():
         return None
     href = href.strip()
@@ -88,6 +120,11 @@ def link_destination(href: object) -> str | None:
     except ValueError:
         port = None
     netloc = host + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+    alias = (aliases or {}).get(_bare_host(host)) if port is None or port == _DEFAULT_PORTS[scheme] else None
+    if alias:  # another name of the page's own site
+        scheme, netloc = alias.split("://", 1)
+    elif port is None or port == _DEFAULT_PORTS[scheme]:
+        netloc = _bare_host(host)
     if parts.username or parts.password:
         netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
     path = _percent(parts.path)
@@ -108,7 +145,8 @@ def link_context(link: dict) -> tuple[str, ...] | None:
     return tuple(str(ctx.get(k) or "") for k in _CONTEXT_PARTS)
 
 
-def ambiguous_link_groups(links: list[dict], *, with_context: bool = True) -> list[tuple[list[dict], set[str]]]:
+def ambiguous_link_groups(links: list[dict], *, with_context: bool = True,
+                          aliases: dict[str, str] | None = None) -> list[tuple[list[dict], set[str]]]:
     """Groups of links that share an accessible name and every part of their context but
     lead to more than one resource: a reader cannot tell them apart from the page. Links to
     one resource however spelled, or told apart by any part of their context, are not.
@@ -116,11 +154,11 @@ def ambiguous_link_groups(links: list[dict], *, with_context: bool = True) -> li
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for lk in links:
         name = " ".join(str(lk.get("name") or "").split()).lower()
-        if name and link_destination(lk.get("href")) is not None:
+        if name and link_destination(lk.get("href"), aliases) is not None:
             groups[(name, link_context(lk) if with_context else None)].append(lk)
     out = []
     for group in groups.values():
-        dests = {d for lk in group if (d := link_destination(lk.get("href"))) is not None}
+        dests = {d for lk in group if (d := link_destination(lk.get("href"), aliases)) is not None}
         if len(dests) > 1:
             out.append((group, dests))
     return out
@@ -145,7 +183,7 @@ def content_link_purpose(page: PageArtifacts) -> Outcome:
     if not links:
         return Outcome(Status.NOT_APPLICABLE, detail="no named links")
     findings = []
-    for group, dests in ambiguous_link_groups(links):
+    for group, dests in ambiguous_link_groups(links, aliases=site_aliases(page)):
         findings.append(content_link_purpose.finding(
             url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" in the same context go to "
                           f"{len(dests)} different places; unless these serve the same purpose, say in each "
@@ -175,7 +213,7 @@ def content_link_name_alone(page: PageArtifacts) -> Outcome:
         url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" go to {len(dests)} different places; "
                       "a list of the page's links cannot tell them apart.", selector=group[1].get("selector", ""),
         snippet=group[1].get("snippet", ""), status=Status.WARN)
-        for group, dests in ambiguous_link_groups(links, with_context=False)])
+        for group, dests in ambiguous_link_groups(links, with_context=False, aliases=site_aliases(page))])
 
 
 @check(id="content-new-window", family="content", title="Links that open a new window say so",

@@ -105,6 +105,14 @@ def kbd_no_trap(page: PageArtifacts) -> Outcome:
         return Outcome(Status.NOT_APPLICABLE, detail="nothing takes focus")
     # a script that puts focus back on an element once it has left: a trap the Tab walk
     # (whose presses race the script) may not see
+    moving = [r for r in data.get("refocus") or [] if r.get("oscillates")]
+    if moving:
+        first = moving[0]
+        return conclude([kbd_no_trap.finding(
+            url_of(page), f"Focus moves by itself between {len(moving)} elements ({first.get('changes')} times in "
+                          f"{first.get('within_ms')} ms with no key pressed): each takes focus back when it "
+                          "leaves (a script refocuses it on blur), so keyboard focus cannot stay anywhere else.",
+            selector=first["selector"], snippet=first.get("snippet", ""))])
     held = [r for r in data.get("refocus") or [] if r.get("tab_returns") and r.get("shift_tab_returns")]
     if held:
         return conclude([kbd_no_trap.finding(
@@ -120,16 +128,18 @@ def kbd_no_trap(page: PageArtifacts) -> Outcome:
             if s["selector"] not in cycle:
                 cycle.append(s["selector"])
         exit_ = data.get("trap_exit") or {}
-        if exit_.get("works") == "Escape":
-            return Outcome(Status.PASS, detail="Tab cycles inside a component that Escape leaves")
+        if exit_.get("works") in ("Escape", "Shift+Tab"):
+            return Outcome(Status.PASS, detail=f"Tab cycles inside a component that {exit_['works']} leaves")
         if exit_.get("works"):
             return Outcome(Status.PASS, detail=f"the page says how to leave (\"{exit_.get('stated', '')}\") and "
                                                f"{exit_['works']} does")
         msg = "Pressing Tab keeps focus cycling among: " + ", ".join(cycle) + "."
         if exit_.get("stated"):
-            msg += f" The page says \"{exit_['stated']}\", but {exit_['tried'][-1]} did not move focus out."
+            msg += (f" The page says \"{exit_['stated']}\", but {exit_.get('stated_key') or exit_['tried'][-1]} "
+                    "did not move focus out.")
         elif exit_.get("tried"):
-            msg += " Escape does not leave it either."
+            msg += " " + " and ".join(k for k in exit_["tried"]) + (" do" if len(exit_["tried"]) > 1 else " does") \
+                + " not leave it either."
         status = Status.FAIL
         if not exit_.get("stated") and any(_HELP.search(s.get("snippet", "")) for s in stops[-6:]):
             status = Status.WARN  # a help control inside the trap may tell the way out: a person must try it

@@ -453,3 +453,70 @@ def lang_of_content(page: PageArtifacts) -> Outcome:
             f.wcag = ["3.1.2"]
         findings.append(f)
     return conclude(findings)
+
+
+# --- 7. frames called the same that show different things -----------------------------------
+
+_FRAME_WORD = re.compile(r"[^\W_]{2,}", re.U)
+#: Two documents share a purpose when most words of the shorter one are words of the other.
+FRAME_SHARED_WORDS = 0.5
+
+
+def _frame_url(url: str) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{(parts.netloc or '').lower()}{parts.path.rstrip('/') or '/'}?{parts.query}"
+
+
+def frames_differ(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two loaded frame documents plainly show different things: other URLs, other
+    (or no) titles, and fewer than half of the shorter text's words in the other. Copies of
+    one page, a page shown under two URLs, two advertisements of one layout or two players
+    of one service share their title or most of their words and do not differ."""
+    if a.get("empty") or b.get("empty"):
+        return False
+    if _frame_url(str(a.get("url") or "")) == _frame_url(str(b.get("url") or "")):
+        return False
+    ta, tb = " ".join(str(a.get("title") or "").lower().split()), " ".join(str(b.get("title") or "").lower().split())
+    if ta and ta == tb:
+        return False
+    wa = set(_FRAME_WORD.findall(str(a.get("text") or "").lower()))
+    wb = set(_FRAME_WORD.findall(str(b.get("text") or "").lower()))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) < FRAME_SHARED_WORDS
+
+
+@check(id="frame-same-name", family=FAMILY, title="Frames with the same name show the same thing",
+       failure_title="Frames with the same name show different things",
+       description="A screen reader announces a frame by its name (title, aria-label or aria-labelledby); frames "
+                   "called the same are taken to hold the same content or content of one purpose. Where two "
+                   "frames share a name but show unrelated documents, give each a name that says what it "
+                   "holds. See https://www.w3.org/WAI/standards-guidelines/act/rules/4b1c6c/",
+       help_url="https://www.w3.org/WAI/WCAG22/Understanding/name-role-value", requirements=REQ,
+       wcag=["4.1.2"], severity=Severity.MEDIUM, artifacts=("probes",))
+def frame_same_name(page: PageArtifacts) -> Outcome:
+    """A warning, not a failure: two documents may serve one purpose in ways their words do
+    not show; what is measured is that they share neither URL, title nor most words."""
+    data, early = probe(page, "frames")
+    if early:
+        return early
+    named: dict[str, list[dict[str, Any]]] = {}
+    for f in data.get("frames") or []:
+        if isinstance(f, dict) and f.get("exposed") and str(f.get("name") or "").strip():
+            named.setdefault(" ".join(str(f["name"]).lower().split()), []).append(f)
+    groups = {k: v for k, v in named.items() if len(v) > 1}
+    if not groups:
+        return Outcome(Status.NOT_APPLICABLE, detail="no two exposed frames share a name")
+    findings = []
+    for group in groups.values():
+        pair = next(((a, b) for i, a in enumerate(group) for b in group[i + 1:] if frames_differ(a, b)), None)
+        if pair is None:
+            continue
+        a, b = pair
+        findings.append(frame_same_name.finding(
+            url_of(page), f"{len(group)} frames are named \"{str(a.get('name'))[:80]}\" but show different documents: "
+                          f"{str(a.get('url'))[:100]} (\"{str(a.get('title') or 'untitled')[:60]}\") and "
+                          f"{str(b.get('url'))[:100]} (\"{str(b.get('title') or 'untitled')[:60]}\"), which share "
+                          "few words. Unless they serve one purpose, name each for what it holds.",
+            selector=str(b.get("selector") or ""), snippet=str(b.get("snippet") or ""), status=Status.WARN))
+    return conclude(findings)

@@ -15,7 +15,13 @@ import pytest
 from checkhelp import Status, page, run_page
 
 from auditor.model import PageArtifacts
-from checks.content import ambiguous_link_groups, content_link_purpose, link_destination
+from checks.content import (
+    ambiguous_link_groups,
+    content_link_name_alone,
+    content_link_purpose,
+    link_destination,
+    site_aliases,
+)
 from checks.mobile import viewport_props, viewport_user_zoom, viewport_zoom, zoom_problems
 from checks.reflow import reflow_320
 
@@ -50,6 +56,37 @@ def test_spellings_of_one_resource_compare_equal(a, b):
 ])
 def test_different_resources_stay_apart(a, b):
     assert link_destination(a) != link_destination(b)
+
+
+def test_a_host_with_and_without_www_is_one_site():
+    assert link_destination("https://www.plainlanguage.gov/guidelines/") == \
+        link_destination("https://plainlanguage.gov/guidelines")
+    # only a leading www. label of a name with a parent domain; other hosts stay apart
+    assert link_destination("https://www2.agency.gov/a") != link_destination("https://agency.gov/a")
+    assert link_destination("http://www.gov/a") != link_destination("http://gov/a")
+
+
+CANON = '<html><head><link rel="canonical" href="https://www.plainlanguage.gov/about/"></head><body></body></html>'
+
+
+def test_the_canonical_origin_is_another_name_of_the_audited_site():
+    # a build served at a local or staging address names its production origin in rel=canonical:
+    # its own links to that origin (or its bare/www twin) go to the pages being audited
+    art = PageArtifacts(url="http://127.0.0.1:8102/about/", final_url="http://127.0.0.1:8102/about/", html=CANON)
+    aliases = site_aliases(art)
+    assert link_destination("https://plainlanguage.gov/", aliases) == link_destination("http://127.0.0.1:8102/", aliases)
+    assert link_destination("https://www.plainlanguage.gov/a", aliases) == link_destination("http://127.0.0.1:8102/a", aliases)
+    assert link_destination("https://digital.gov/", aliases) != link_destination("http://127.0.0.1:8102/", aliases)
+
+
+def test_home_links_to_the_site_and_to_its_production_name_are_one_place():
+    links = [link("Home", "http://127.0.0.1:8102/", None, 0), link("Home", "https://plainlanguage.gov", None, 1)]
+    art = PageArtifacts(url="http://127.0.0.1:8102/about/", final_url="http://127.0.0.1:8102/about/", html=CANON,
+                        probes={"content_structure": {"headings": [], "links": links}})
+    assert content_link_name_alone.fn(art).status is Status.PASS
+    # without the canonical naming it, another host is another place
+    art.html = "<html><head></head><body></body></html>"
+    assert content_link_name_alone.fn(art).status is Status.WARN
 
 
 @pytest.mark.parametrize("href", ["", "   ", "javascript:void(0)", None, {}, {"baseVal": "/x"}])

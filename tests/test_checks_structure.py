@@ -252,3 +252,53 @@ def test_header_cells_with_cells_pass_and_orphans_fail():
     assert bad.status == Status.FAIL and statuses(bad) == [Status.FAIL]
     f = bad.findings[0]
     assert f.selector == "th:nth-of-type(3)" and "Closes" in f.message and f.wcag == ["1.3.1"]
+
+
+# --- frame-same-name ---------------------------------------------------------------------------
+
+def frame(name, url, title, text, exposed=True, sel="iframe"):
+    return {"name": name, "exposed": exposed, "url": url, "title": title, "text": text, "selector": sel,
+            "snippet": f'<iframe title="{name}" src="{url}">', "empty": not text.strip()}
+
+
+CONTRIB = ("http://127.0.0.1/contributors.html", "Page One", "Root > Page One Home Contact")
+LOREM = ("http://127.0.0.1/article.html", "Page Two", "Lorem Ipsum...")
+
+
+def frames_outcome(*frames):
+    return run_page("frame-same-name", page(probes={"frames": {"frames": list(frames), "more": 0}}))
+
+
+def test_frames_named_alike_showing_unrelated_documents_warn():
+    out = frames_outcome(frame("List of Contributors", *CONTRIB), frame("list of  contributors", *LOREM, sel="iframe#b"))
+    assert out.status is Status.WARN
+    f = out.findings[0]
+    assert f.wcag == ["4.1.2"] and f.selector == "iframe#b" and "Page Two" in f.message
+
+
+@pytest.mark.parametrize("other", [
+    ("http://127.0.0.1/contributors.html#x", "Page One", "Root > Page One Home Contact"),  # the same URL
+    ("http://127.0.0.1/copy.html", "Page One", "Home Contact"),  # another URL, the same title
+    ("http://127.0.0.1/sub/", "", "Root Page One Home Contact"),  # untitled copy: same words
+])
+def test_one_document_under_other_urls_passes(other):
+    assert frames_outcome(frame("Contributors", *CONTRIB), frame("Contributors", *other)).status is Status.PASS
+
+
+def test_two_documents_of_one_kind_pass():
+    # two advertisements of one layout: other titles, but most words of the shorter are shared
+    a = frame("advertising", "http://127.0.0.1/ad1.html", "Advertising One",
+              "This is my random advertising Please, buy things!")
+    b = frame("advertising", "http://127.0.0.1/ad2.html", "Advertising Two",
+              "This is an other random advertising Never know which content will appear because advertising are "
+              "managed by a third party. But please, buy more things!")
+    assert frames_outcome(a, b).status is Status.PASS
+
+
+def test_hidden_unnamed_and_unloaded_frames_are_not_judged():
+    assert frames_outcome(frame("Contributors", *CONTRIB), frame("Contributors", *LOREM, exposed=False)).status \
+        is Status.NOT_APPLICABLE
+    assert frames_outcome(frame("", *CONTRIB), frame("", *LOREM)).status is Status.NOT_APPLICABLE
+    # an off-site embed that did not load here: nothing to compare
+    assert frames_outcome(frame("Video", *CONTRIB), frame("Video", "https://www.youtube.com/embed/x", "", "")).status \
+        is Status.PASS

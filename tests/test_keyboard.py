@@ -64,6 +64,42 @@ def test_cycle_inside_a_subset_is_a_trap():
     assert kbd_reachable.fn(p).status is Status.NOT_APPLICABLE
 
 
+def test_cycle_that_shift_tab_leaves_is_no_trap():
+    # Tab is sent back into the cycle by a script, but Shift+Tab takes focus out of the page
+    p = page(elements=[el(0), el(1), el(2)], completed=False,
+             stops=[stop(1), stop(2), stop(1), stop(2), stop(1)],
+             trap_exit={"tried": ["Escape", "Shift+Tab"], "works": "Shift+Tab", "stated": "", "stated_key": ""})
+    out = kbd_no_trap.fn(p)
+    assert out.status is Status.PASS and "Shift+Tab" in out.detail
+
+
+def test_cycle_no_standard_key_leaves_names_the_keys_tried():
+    p = page(elements=[el(0), el(1), el(2)], completed=False,
+             stops=[stop(1), stop(2), stop(1), stop(2), stop(1)],
+             trap_exit={"tried": ["Escape", "Shift+Tab"], "works": None, "stated": "", "stated_key": ""})
+    out = kbd_no_trap.fn(p)
+    assert out.status is Status.FAIL
+    assert "Escape and Shift+Tab do not leave it either" in out.findings[0].message
+
+
+def test_focus_moving_by_itself_between_refocusing_elements_is_a_trap():
+    refocus = [{"selector": "#e0", "snippet": "<button id=e0>", "oscillates": True, "with": ["#e2"], "changes": 28,
+                "within_ms": 300},
+               {"selector": "#e2", "snippet": "<button id=e2>", "oscillates": True, "with": ["#e0"], "changes": 28,
+                "within_ms": 300}]
+    p = page(elements=[el(0), el(1), el(2)], stops=[stop(0), stop(1), stop(2), {"body": True}], refocus=refocus)
+    out = kbd_no_trap.fn(p)
+    assert out.status is Status.FAIL and len(out.findings) == 1
+    f = out.findings[0]
+    assert f.selector == "#e0" and "moves by itself between 2 elements" in f.message and f.wcag == ["2.1.2"]
+
+
+def test_refocus_on_one_key_only_is_no_trap():
+    refocus = [{"selector": "#e0", "snippet": "<button id=e0>", "tab_returns": True, "shift_tab_returns": False}]
+    p = page(elements=[el(0), el(1)], stops=[stop(0), stop(1), {"body": True}], refocus=refocus)
+    assert kbd_no_trap.fn(p).status is Status.PASS
+
+
 def test_full_cycle_is_no_trap():
     p = page(elements=[el(0), el(1)], stops=[stop(0), stop(1), {"body": True}])
     assert kbd_no_trap.fn(p).status is Status.PASS

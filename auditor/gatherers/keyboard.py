@@ -289,9 +289,19 @@ def is_trapped(stops: list[dict[str, Any]]) -> bool:
     return summary["stuck"] or any(ids.count(i) >= 2 for i in set(ids) if i is not None)
 
 
+#: Shift+Tab presses are spaced like a person's (scripts that move focus on blur run between
+#: them), and each is read at its keyup, before a script's timer can move focus again.
+SHIFT_TAB_GAP_MS = 120
+
+
 async def try_trap_exits(page: Any, stops: list[dict[str, Any]]) -> dict[str, Any]:
-    """Focus is trapped: try the standard way out (Escape) and any key the page says leaves it.
-    Returns what was tried and which key (if any) moved focus out of the cycle."""
+    """Focus is trapped: try the standard ways out (Escape, then Shift+Tab back through the
+    cycle) and any key the page says leaves it. Returns what was tried and which key (if any)
+    moved focus out of the cycle.
+
+    Shift+Tab leaves when one of its presses takes focus out of the page (to the browser,
+    where no script of the page can take it back: ``element.focus()`` does not pull keyboard
+    focus from the browser's own controls) or to an element outside the cycle where it stays."""
     cycle = {s.get("id") for s in stops[-8:] if not s.get("body")}
     hint = await page.evaluate(TRAP_HINT_JS)
     tried, works = [], None
@@ -306,7 +316,19 @@ async def try_trap_exits(page: Any, stops: list[dict[str, Any]]) -> dict[str, An
         if where not in cycle:
             works = key
             break
-    return {"tried": tried, "works": works, "stated": hint["stated"] if hint else ""}
+    if works is None:
+        tried.append("Shift+Tab")
+        await page.evaluate(RECORD_JS)
+        try:
+            for _ in range(min(len(cycle) + 3, 12)):
+                await page.keyboard.press("Shift+Tab")
+                await page.wait_for_timeout(SHIFT_TAB_GAP_MS)
+        finally:
+            back = await page.evaluate(UNRECORD_JS)
+        where = await page.evaluate(ACTIVE_ID_JS)
+        if any(isinstance(b, dict) and b.get("body") for b in back) or where not in cycle | {"body"}:
+            works = "Shift+Tab"
+    return {"tried": tried, "works": works, "stated": hint["stated"] if hint else "", "stated_key": combo or ""}
 
 
 #: Elements that look clickable (pointer cursor) but are neither native controls nor focusable
@@ -407,6 +429,31 @@ async ([sel, wait]) => {""" + _STEADY_JS + r"""
   return await steady(el);
 }
 """
+# Where focus is, every 10 ms for ``ms`` with no key pressed: the indexes of the candidates
+# it was on ('other' elsewhere, 'body' on none) and how often it changed.
+OSCILLATION_JS = r"""
+async ([sels, ms]) => {
+  const els = sels.map(s => { try { return document.querySelector(s); } catch (e) { return null; } });
+  const where = () => { const a = document.activeElement;
+    if (!a || a === document.body || a === document.documentElement) return 'body';
+    const i = els.indexOf(a); return i >= 0 ? i : 'other'; };
+  const seen = []; let changes = 0, last = where();
+  for (let t = 0; t < ms; t += 10) {
+    await new Promise(r => setTimeout(r, 10));
+    const now = where();
+    if (now !== last) { changes++; last = now; }
+    if (!seen.includes(now)) seen.push(now);
+  }
+  return {changes, seen};
+}
+"""
+#: Changes of focus within OSCILLATION_MS, no key pressed, that make focus "move by itself".
+OSCILLATION_MS = 300
+OSCILLATION_CHANGES = 6
+FOCUSED_INDEX_JS = r"""
+(sels) => sels.findIndex(s => { try { const e = document.querySelector(s); return !!e && e === document.activeElement; }
+                                catch (err) { return false; } })
+"""
 REFOCUS_READ_JS = r"""
 async ([sel, wait]) => {""" + _STEADY_JS + r"""
   const el = document.querySelector(sel);
@@ -451,7 +498,22 @@ async def refocus_traps(page: Any, candidates: list[dict[str, Any]]) -> list[dic
     script, so each element with a blur listener is left with Tab and with Shift+Tab, one key
     at a time, and looked at again after REFOCUS_WAIT_MS: trapped when focus came back both times."""
     out = []
-    for c in candidates:
+    # scripts that each take focus back on blur can hand it back and forth by themselves for
+    # ever once two of them have lost it (the Tab walk may set that off): focus that keeps
+    # moving among them with no key pressed cannot be kept anywhere else
+    sels = [c["selector"] for c in candidates]
+    osc = await page.evaluate(OSCILLATION_JS, [sels, OSCILLATION_MS])
+    among = [i for i in (osc or {}).get("seen", []) if isinstance(i, int)]
+    if (osc or {}).get("changes", 0) >= OSCILLATION_CHANGES and len(among) >= 2 and \
+            all(isinstance(i, int) for i in osc["seen"]):
+        return [{**candidates[i], "oscillates": True, "with": [sels[j] for j in among if j != i],
+                 "changes": osc["changes"], "within_ms": OSCILLATION_MS} for i in among]
+    pending = list(candidates)
+    while pending:
+        # the element focus is on goes first: where two elements each take focus back on blur,
+        # focusing one makes the other pull focus back, and only the holder can be left by a key
+        at = await page.evaluate(FOCUSED_INDEX_JS, [c["selector"] for c in pending])
+        c = pending.pop(at if isinstance(at, int) and 0 <= at < len(pending) else 0)
         back = []
         for key in ("Tab", "Shift+Tab"):
             if not await page.evaluate(REFOCUS_TRY_JS, [c["selector"], REFOCUS_WAIT_MS]):
