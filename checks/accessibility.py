@@ -84,7 +84,7 @@ def axe_rule_outcome(rule_id: str, page: PageArtifacts) -> Outcome:
                 impact = node.get("impact") or rule.get("impact")
                 sev = AXE_IMPACT_SEVERITY.get(impact or "", spec.severity)
                 summary = (node.get("failureSummary") or "").strip()
-                message = rule.get("help", spec.failure_title)
+                message = rule.get("help") or spec.title  # passes are stored without their help text
                 node_status = status
                 if status is Status.MANUAL and node.get("ia_barrier"):
                     # axe-core could not tell; measured on the element, it is a barrier

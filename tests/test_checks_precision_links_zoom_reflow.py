@@ -281,3 +281,14 @@ def test_reflow_box_edges_past_the_edge_lose_nothing():
     assert reflow_320.fn(page(323)).status is Status.PASS  # a glyph's edge within the slack
     out = reflow_320.fn(page(410))
     assert out.status is Status.FAIL and out.findings[0].selector == "ol.pager"
+
+
+def test_reflow_names_only_the_culprits_whose_content_passes_the_edge():
+    # real uswds-site build (documentation/developers/ at 320 px): a code block's text passes the
+    # edge by 6 px; a link beside it passes only by its box (its text ends at 314 px)
+    code = {"selector": "pre > code", "snippet": "<code>", "right": 333, "visible": True, "content_right": 326}
+    link = {"selector": "p > a", "snippet": "<a href=\"https://github.com/uswds/uswds/issues\">", "right": 330,
+            "visible": True, "content_right": 314}
+    r = {"viewport": 320, "scroll_width": 334, "overflows": True, "scrollable": False, "culprits": [code, link]}
+    out = reflow_320.fn(reflow_page(r))
+    assert out.status is Status.FAIL and [f.selector for f in out.findings] == ["pre > code"]
