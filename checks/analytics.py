@@ -19,8 +19,16 @@ from ._html import host_of, page_url, parse, text_of
 W = SEVERITY_WEIGHT
 DAP_SCRIPT = re.compile(r"Universal-Federated-Analytics(-Min)?\.js", re.I)
 DAP_MARKERS = re.compile(r"_fed_an_ua_tag|G-CSLL4ZEK4L", re.I)
-FEEDBACK_TEXT = re.compile(r"was this page helpful|did you find what you|give feedback|send feedback|"
-                           r"page feedback|rate this page|contact us|\bcontact\b|¿le fue [uú]til|comentarios|cont[aá]ctenos",
+FEEDBACK_TEXT = re.compile(r"was this page helpful|did you find what you|give feedback|send feedback|feedback|"
+                           r"page feedback|rate this page|contact us|\bcontact\b|e-?mail us|write to us|tell us|"
+                           r"help us improve|improve this (page|site|website)|suggest (an? )?(edit|change|improvement)|"
+                           r"report (a|an) (problem|issue|error|bug)|share your (feedback|thoughts|ideas)|"
+                           r"¿le fue [uú]til|comentarios|cont[aá]ctenos|escr[ií]banos",
+                           re.I)
+#: Destinations that take feedback whatever the link says: contact/feedback pages, an email
+#: address, a Touchpoints form, a repository's issue tracker or edit page (sites built in the open
+#: ask for corrections there).
+FEEDBACK_HREF = re.compile(r"/(contact|feedback)|^mailto:|touchpoints|github\.com/[^/]+/[^/]+/(issues|edit|blob)",
                            re.I)
 TOUCHPOINTS = re.compile(r"touchpoints\.app\.cloud\.gov|touchpoints\.digital\.gov|fba-modal|touchpoints", re.I)
 
@@ -63,8 +71,11 @@ def feedback_facts(page: PageArtifacts) -> list[str]:
     if any(TOUCHPOINTS.search(r) for r in page.requests) or TOUCHPOINTS.search(page.html or ""):
         found.append("touchpoints")
     for lk in page.links:
-        if FEEDBACK_TEXT.search(lk.text or "") or re.search(r"/(contact|feedback)", lk.href or "", re.I):
-            found.append(f"link: {lk.text or lk.href}")
+        href = (lk.href or "").strip()
+        if FEEDBACK_TEXT.search(lk.text or "") or FEEDBACK_HREF.search(href):
+            kind = "email" if href.lower().startswith("mailto:") else (
+                "GitHub" if "github.com/" in href.lower() else "link")
+            found.append(f"{kind}: {lk.text or href}")
             break
     doc = parse(page.html)
     for form in doc.iter("form"):

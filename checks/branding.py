@@ -141,18 +141,33 @@ def identifier(page: PageArtifacts) -> Outcome:
                                                              "or agency identifier text in the footer")])
 
 
+def _varies_by_page(e) -> bool:
+    """Parts of a header or footer that change with the page by design: a list nested in a list
+    item (a section's submenu, expanded or filled only on that section's pages, the current
+    page's own subpages) and hidden content."""
+    if e.tag in ("ul", "ol") and any(a.tag == "li" for a in e.iterancestors()):
+        return True
+    return e.get("hidden") is not None or (e.get("aria-hidden") or "").lower() == "true"
+
+
 def region_fingerprint(doc, xpath: str) -> str | None:
-    """Hash of a region's structure and link texts (not hrefs or 'current' marks)."""
+    """Hash of a region's stable structure and link texts: not hrefs or 'current' marks, and
+    not the parts that vary with the page by design (:func:`_varies_by_page`)."""
     els = doc.xpath(xpath)
     if not els:
         return None
-    el = els[0]
-    parts = []
-    for e in el.iter():
-        if isinstance(e.tag, str):
-            parts.append(e.tag)
-            if e.tag in ("a", "button"):
-                parts.append(fold(e.text_content()).lower())
+    parts: list[str] = []
+
+    def walk(e) -> None:
+        if not isinstance(e.tag, str) or _varies_by_page(e):
+            return
+        parts.append(e.tag)
+        if e.tag in ("a", "button"):
+            parts.append(fold(e.text_content()).lower())
+        for child in e:
+            walk(child)
+
+    walk(els[0])
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 

@@ -89,6 +89,11 @@ def site_aliases(page: PageArtifacts) -> dict[str, str]:
     return {name: own_origin for name in names}
 
 
+def _resolved(page: PageArtifacts) -> dict[str, str]:
+    got = ((page.probes or {}).get("link_targets") or {}).get("resolved")
+    return got if isinstance(got, dict) else {}
+
+
 def link_destination(href: object, aliases: dict[str, str] | None = None) -> str | None:
     """The resource a link leads to, normalised so that spellings of one resource compare
     equal: scheme and host case, default ports, fragments, a trailing slash or ``index.html``,
@@ -145,20 +150,27 @@ def link_context(link: dict) -> tuple[str, ...] | None:
     return tuple(str(ctx.get(k) or "") for k in _CONTEXT_PARTS)
 
 
-def ambiguous_link_groups(links: list[dict], *, with_context: bool = True,
-                          aliases: dict[str, str] | None = None) -> list[tuple[list[dict], set[str]]]:
+def ambiguous_link_groups(links: list[dict], *, with_context: bool = True, aliases: dict[str, str] | None = None,
+                          resolved: dict[str, str] | None = None) -> list[tuple[list[dict], set[str]]]:
     """Groups of links that share an accessible name and every part of their context but
     lead to more than one resource: a reader cannot tell them apart from the page. Links to
     one resource however spelled, or told apart by any part of their context, are not.
-    Links without a measured context count as sharing one."""
+    Links without a measured context count as sharing one. ``resolved`` maps same-site hrefs
+    to where their redirects lead (``auditor/gatherers/link_targets.py``)."""
+    resolved = resolved or {}
+
+    def dest(lk: dict) -> str | None:
+        href = lk.get("href")
+        return link_destination(resolved.get(href, href) if isinstance(href, str) else href, aliases)
+
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for lk in links:
         name = " ".join(str(lk.get("name") or "").split()).lower()
-        if name and link_destination(lk.get("href"), aliases) is not None:
+        if name and dest(lk) is not None:
             groups[(name, link_context(lk) if with_context else None)].append(lk)
     out = []
     for group in groups.values():
-        dests = {d for lk in group if (d := link_destination(lk.get("href"), aliases)) is not None}
+        dests = {d for lk in group if (d := dest(lk)) is not None}
         if len(dests) > 1:
             out.append((group, dests))
     return out
@@ -183,7 +195,7 @@ def content_link_purpose(page: PageArtifacts) -> Outcome:
     if not links:
         return Outcome(Status.NOT_APPLICABLE, detail="no named links")
     findings = []
-    for group, dests in ambiguous_link_groups(links, aliases=site_aliases(page)):
+    for group, dests in ambiguous_link_groups(links, aliases=site_aliases(page), resolved=_resolved(page)):
         findings.append(content_link_purpose.finding(
             url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" in the same context go to "
                           f"{len(dests)} different places; unless these serve the same purpose, say in each "
@@ -213,7 +225,8 @@ def content_link_name_alone(page: PageArtifacts) -> Outcome:
         url_of(page), f"{len(group)} links named \"{group[0]['name'][:60]}\" go to {len(dests)} different places; "
                       "a list of the page's links cannot tell them apart.", selector=group[1].get("selector", ""),
         snippet=group[1].get("snippet", ""), status=Status.WARN)
-        for group, dests in ambiguous_link_groups(links, with_context=False, aliases=site_aliases(page))])
+        for group, dests in ambiguous_link_groups(links, with_context=False, aliases=site_aliases(page),
+                                                  resolved=_resolved(page))])
 
 
 @check(id="content-new-window", family="content", title="Links that open a new window say so",

@@ -93,11 +93,21 @@ def title(page: PageArtifacts) -> Outcome:
        help_url="https://standards.digital.gov/standards/page-description/", requirements=REQ,
        severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
 def description(page: PageArtifacts) -> Outcome:
-    d = fold(meta(parse(page.html), "description") or "")
+    raw = meta(parse(page.html), "description")
+    d = fold(raw or "")
     if len(d) >= MIN_DESCRIPTION:
         return Outcome(Status.PASS)
-    msg = "No meta description" if not d else f"Meta description is {len(d)} characters (at least {MIN_DESCRIPTION})"
-    return Outcome(Status.FAIL, findings=[description.finding(page_url(page), msg, selector='meta[name="description"]')])
+    if raw is None:
+        msg, hint = "No meta description", None
+    elif not d:
+        # a different problem with a different fix: the template writes the tag but no text
+        msg = "Meta description is present but empty (content=\"\")"
+        hint = ("The page's template writes <meta name=\"description\"> with no content: fill it from the page's "
+                "own summary (front matter description/excerpt), at least 50 characters.")
+    else:
+        msg, hint = f"Meta description is {len(d)} characters (at least {MIN_DESCRIPTION}): {d!r}", None
+    return Outcome(Status.FAIL, findings=[description.finding(page_url(page), msg, selector='meta[name="description"]',
+                                                              **({"fix_hint": hint} if hint else {}))])
 
 
 @check(id="disc-lang", family="discoverability", title="Page declares its language",
@@ -161,6 +171,17 @@ def no_captcha(page: PageArtifacts) -> Outcome:
 
 # ---- site checks ---------------------------------------------------------------
 
+#: Template placeholders a static-site build leaves in a file it did not render (Liquid,
+#: Go templates, Jinja/Nunjucks, Handlebars, JS template literals, ERB).
+_TEMPLATE = re.compile(r"\{\{.{0,80}?\}\}|\{%.{0,80}?%\}|\$\{[^}\n]{1,80}\}|<%=?.{0,80}?%>")
+
+
+def unrendered(text: str | None) -> str | None:
+    """The first template placeholder in ``text``, or None."""
+    m = _TEMPLATE.search(text or "")
+    return m.group(0) if m else None
+
+
 
 @check(id="disc-robots-txt", family="discoverability", title="robots.txt exists and does not block the site",
        failure_title="robots.txt is missing or blocks the site",
@@ -176,6 +197,13 @@ def robots_txt(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
         rp = Protego.parse(site.robots_txt)
     except Exception as exc:
         return Outcome(Status.FAIL, findings=[robots_txt.finding(url, f"robots.txt does not parse: {exc}")])
+    template = unrendered(site.robots_txt)
+    if template:
+        return Outcome(Status.FAIL, findings=[robots_txt.finding(
+            url, f"robots.txt is an unrendered template: {template!r} is served as written, so crawlers get no "
+                 "usable sitemap address", snippet=site.robots_txt[:300],
+            fix_hint="Render robots.txt at build time (give it front matter in Jekyll, or make it a Hugo template "
+                     "output) so {{ ... }} placeholders become the site's URL.")])
     start = urlsplit(site.start_url)
     home = f"{start.scheme}://{start.netloc}/"
     blocked = [ua for ua in ("*", "Googlebot", "bingbot") if not rp.can_fetch(home, ua)]

@@ -33,32 +33,61 @@ class RequiredLink:
     text: re.Pattern[str]
     href: re.Pattern[str]
     help_url: str
+    also: tuple[tuple[re.Pattern[str], str], ...] = ()
+    """Other destinations agencies really use, each with the reason it is accepted (matched
+    against the whole URL, host included)."""
+
+    def destination(self, href: str) -> str | None:
+        """Why ``href`` is an acceptable destination for this link, or None."""
+        if self.href.search(href):
+            return "the destination names it"
+        for pattern, reason in self.also:
+            if pattern.search(href):
+                return reason
+        return None
 
 
 def _r(p: str) -> re.Pattern[str]:
     return re.compile(p, re.I)
 
 
+#: A URL's host (after the scheme), for host rules.
+_HOST = r"^https?://(?:[^/@]*@)?"
+
 REQUIRED: tuple[RequiredLink, ...] = (
     RequiredLink("about", "About", _r(r"^(about\b|acerca de|sobre (nosotros|la agencia))"),
-                 _r(r"/(about|acerca|sobre)"), "https://digital.gov/resources/required-web-content-and-links/"),
+                 _r(r"/(about|acerca|sobre)"), "https://digital.gov/resources/required-web-content-and-links/",
+                 also=((_r(r"/(who-we-are|our-(agency|mission|story)|mission|organization)\b"),
+                        "an agency page about who it is"),)),
     RequiredLink("accessibility", "Accessibility statement", _r(r"accessib|accesibilidad|section 508"),
                  _r(r"accessib|accesibilidad|508"), "https://www.section508.gov/manage/laws-and-policies/"),
     RequiredLink("budget", "Budget and Performance", _r(r"budget|presupuesto|performance|desempe[nñ]o"),
-                 _r(r"budget|performance|presupuesto|cj|plan"), "https://www.performance.gov/"),
+                 _r(r"budget|performance|presupuesto|cj|plan"), "https://www.performance.gov/",
+                 also=((_r(_HOST + r"(www\.)?performance\.gov(/|$)"), "performance.gov"),
+                       (_r(r"/(cfo|finance|financial|strategic|reports?)\b"), "a department budget or performance page"))),
     RequiredLink("foia", "FOIA", _r(r"\bfoia\b|freedom of information|libertad de informaci[oó]n"),
                  _r(r"foia|freedom"), "https://www.foia.gov/"),
     RequiredLink("no-fear", "No FEAR Act data", _r(r"no fear"), _r(r"no-?fear|nofear"),
-                 "https://www.eeoc.gov/no-fear-act-data"),
+                 "https://www.eeoc.gov/no-fear-act-data",
+                 # the Act's full name is the "Notification and Federal Employee Antidiscrimination and
+                 # Retaliation Act"; agencies publish its data on their civil rights / EEO pages
+                 also=((_r(r"antidiscrimination|anti-discrimination|retaliation"), "the Act's full name"),
+                       (_r(r"civil-?rights|\beeo\b|equal-employment"), "the agency's civil rights (EEO) page"))),
     RequiredLink("oig", "Office of Inspector General", _r(r"inspector general|\boig\b|inspector general"),
-                 _r(r"oig|inspector"), "https://www.oversight.gov/"),
+                 _r(r"oig|inspector"), "https://www.oversight.gov/",
+                 # an Inspector General has its own domain: gsaig.gov, dodig.mil, tigta.gov, ignet.gov
+                 also=((_r(_HOST + r"([\w-]+\.)*[\w-]*ig\.(gov|mil)(:\d+)?(/|$)"), "an Inspector General's own domain"),
+                       (_r(_HOST + r"(www\.)?(oversight|ignet|tigta|sigar|sigpr)\.gov(/|$)"), "the IG community's site"))),
     RequiredLink("privacy", "Privacy policy", _r(r"privacy|privacidad"), _r(r"privacy|privacidad"),
-                 "https://digital.gov/resources/privacy-policy/"),
+                 "https://digital.gov/resources/privacy-policy/",
+                 also=((_r(r"(website|site|web)[-_]?(policies|policy|information|notices)|/policies(/|$|[?#])"),
+                        "the agency-wide website policies page"),)),
     RequiredLink("usagov", "USA.gov", _r(r"usa\.?gov|usagov"), _r(r"^https?://(www\.)?usa\.gov(/|$)"),
-                 "https://www.usa.gov/"),
+                 "https://www.usa.gov/", also=((_r(r"^https?://(www\.)?usa\.gov/es(/|$)|gobiernousa\.gov"), "USAGov en Español"),)),
     RequiredLink("vdp", "Vulnerability Disclosure Policy",
                  _r(r"vulnerability disclosure|divulgaci[oó]n de vulnerabilidades|\bvdp\b"),
-                 _r(r"vulnerab|vdp|divulgacion"), "https://www.cisa.gov/binding-operational-directive-20-01"),
+                 _r(r"vulnerab|vdp|divulgacion"), "https://www.cisa.gov/binding-operational-directive-20-01",
+                 also=((_r(r"/\.well-known/security\.txt$|/security(/|$)"), "the agency's security page"),)),
 )
 BY_KEY = {r.key: r for r in REQUIRED}
 
@@ -79,9 +108,17 @@ def is_dead_href(href: str, base: str) -> bool:
 
 
 def find_link(item: RequiredLink, links: list[dict[str, Any]], base: str) -> tuple[dict | None, dict | None]:
-    """(best good match, best text-only match): a good match has matching text and destination."""
-    good = [lk for lk in links if item.text.search(lk.get("text", "")) and item.href.search(lk.get("href", ""))
-            and not is_dead_href(lk.get("href", ""), base)]
+    """(best good match, best text-only match): a good match has matching text and an accepted
+    destination (the good match carries ``why``: the rule that accepted it). The footer region
+    (the USWDS identifier included) is preferred."""
+    good = []
+    for lk in links:
+        href = lk.get("href", "")
+        if not item.text.search(lk.get("text", "")) or is_dead_href(href, base):
+            continue
+        why = item.destination(href)
+        if why:
+            good.append({**lk, "why": why})
     text_only = [lk for lk in links if item.text.search(lk.get("text", ""))]
     key = lambda lk: REGION_PREFERENCE.get(lk.get("region", "other"), 3)  # noqa: E731
     return (min(good, key=key) if good else None, min(text_only, key=key) if text_only else None)
@@ -126,23 +163,27 @@ def judge(spec, item: RequiredLink, site: SiteArtifacts, ctx: SiteContext) -> Ou
     good, text_only = find_link(item, _links_of(home), url)
     if good is None:
         if text_only is not None:
+            why = ("which goes nowhere (a bare # or javascript: link)" if is_dead_href(text_only["href"], url) else
+                   f"which is not a {item.name} destination: its address names none (expected e.g. {item.help_url})")
             return Outcome(Status.FAIL, findings=[spec.finding(
-                url, f"'{item.name}' link {text_only['text']!r} points to {text_only['href']!r}, "
-                     "not to the expected destination", snippet=text_only["href"], selector=f"{text_only['region']} a")])
+                url, f"'{item.name}' link {text_only['text']!r} (in the {text_only['region']}) points to "
+                     f"{text_only['href']!r}, {why}", snippet=text_only["href"],
+                selector=f"{text_only['region']} a")])
         return Outcome(Status.FAIL, findings=[spec.finding(url, f"No '{item.name}' link on the homepage")])
     state, status = destination_status(good["href"], ctx, site)
     if state == "broken":
         return Outcome(Status.FAIL, findings=[spec.finding(
             url, f"'{item.name}' link goes to {good['href']} which answers {status}",
             snippet=good["href"], selector=f"{good['region']} a")])
-    detail = f"{good['region']}: {good['href']}"
+    detail = f"{good['region']}: {good['text']!r} -> {good['href']} ({good['why']})"
     if state == "offsite":
         detail += " (off-site: not verified)"
     elif state == "unknown":
         detail += " (destination not verified)"
     if good.get("region") != "footer":
         return Outcome(Status.WARN, detail=detail, findings=[spec.finding(
-            url, f"'{item.name}' link is in the {good['region']}, not the footer", status=Status.WARN,
+            url, f"'{item.name}' link {good['text']!r} -> {good['href']} is in the {good['region']}, not the footer "
+                 "(nor the USWDS identifier)", status=Status.WARN,
             severity=Severity.LOW, snippet=good["href"])])
     return Outcome(Status.PASS, detail=detail)
 
@@ -184,6 +225,6 @@ def privacy_every_page(page: PageArtifacts) -> Outcome:
         return Outcome(Status.PASS)
     if text_only:
         return Outcome(Status.FAIL, findings=[privacy_every_page.finding(
-            url, f"Privacy link {text_only['text']!r} goes to {text_only['href']!r}, not a privacy policy",
-            snippet=text_only["href"])])
+            url, f"Privacy link {text_only['text']!r} goes to {text_only['href']!r}, whose address names neither a "
+                 "privacy policy nor the agency's website policies", snippet=text_only["href"])])
     return Outcome(Status.FAIL, findings=[privacy_every_page.finding(url, "No privacy policy link on this page")])

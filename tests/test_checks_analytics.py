@@ -44,3 +44,22 @@ def test_customization_is_always_a_manual_item():
     assert "Español" in out.detail and "hreflang=es" in out.detail and "Sign in" in out.detail
     bare = run_site("custom-experience", SiteArtifacts(start_url=BASE), [page("")])
     assert bare.status is Status.MANUAL and "none seen" in bare.detail
+
+
+def test_feedback_ways_real_sites_offer_count():
+    from auditor.model import Link, PageArtifacts
+    from checks.analytics import feedback_facts
+
+    def facts(href, text):
+        return feedback_facts(PageArtifacts(url="http://127.0.0.1/", html="<html><body></body></html>",
+                                            links=[Link(href=href, text=text, rel="", region="footer")]))
+
+    # the footers of plainlanguage.gov and designsystem.digital.gov
+    assert facts("mailto:info@plainlanguage.gov", "Email us") == ["email: Email us"]
+    assert facts("https://github.com/uswds/uswds-site/issues/new", "Help us improve this site")[0].startswith("GitHub")
+    assert facts("https://github.com/GSA/site/edit/main/page.md", "Edit this page")
+    assert facts("http://127.0.0.1/feedback/", "Tell us what you think")
+    assert facts("http://127.0.0.1/es/", "Comentarios")
+    # social media and a bare repository link are not a way to give feedback on the site
+    assert facts("https://twitter.com/agency", "Twitter") == []
+    assert facts("https://github.com/GSA/plainlanguage.gov", "GitHub") == []

@@ -43,3 +43,26 @@ def test_consistent_header_and_footer():
     out = run_site("brand-consistent", SiteArtifacts(start_url=BASE), [a, b, odd])
     assert out.status is Status.FAIL and [(f.page_url, f.selector) for f in out.findings] == [(BASE + "odd", "header")]
     assert run_site("brand-consistent", SiteArtifacts(start_url=BASE), [a]).status is Status.NOT_APPLICABLE
+
+
+NAV = """<!DOCTYPE html><html lang="en"><body><header class="usa-header" role="banner"><nav><ul>
+<li><a href="/">Home</a></li>
+<li><button aria-expanded="{open}">Examples</button><ul class="usa-nav-submenu">
+<li><a href="/examples/" class="{cur1}">Overview</a>{sub}</li><li><a href="/examples/awards/">Award winners</a></li>
+</ul></li><li><a href="/training/">Training</a></li></ul></nav></header><main><p>Text.</p></main>
+<footer role="contentinfo"><a href="/privacy/">Privacy</a><p hidden>{note}</p></footer></body></html>"""
+
+
+def test_header_compared_by_stable_structure_not_the_current_sections_menu():
+    # plainlanguage.gov (uswds-jekyll 1.4.1): the current section's menu is expanded and the
+    # current page carries its own (often empty) subpage list
+    plain = page(NAV.format(open="false", cur1="", sub="", note=""), url=BASE + "a")
+    here = page(NAV.format(open="true", cur1="usa-current", sub='<ul class="usa-nav-submenu"></ul>', note="x"),
+                url=BASE + "b")
+    deeper = page(NAV.format(open="false", cur1="", sub='<ul><li><a href="/examples/x/">Car safety</a></li></ul>',
+                             note=""), url=BASE + "c")
+    assert run_site("brand-consistent", SiteArtifacts(start_url=BASE), [plain, here, deeper]).status is Status.PASS
+    # a different top-level menu is a different header
+    other = page(NAV.format(open="false", cur1="", sub="", note="").replace("Training", "Courses"), url=BASE + "d")
+    out = run_site("brand-consistent", SiteArtifacts(start_url=BASE), [plain, here, deeper, other])
+    assert out.status is Status.FAIL and [f.page_url for f in out.findings] == [BASE + "d"]

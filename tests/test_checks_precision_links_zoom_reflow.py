@@ -292,3 +292,29 @@ def test_reflow_names_only_the_culprits_whose_content_passes_the_edge():
     r = {"viewport": 320, "scroll_width": 334, "overflows": True, "scrollable": False, "culprits": [code, link]}
     out = reflow_320.fn(reflow_page(r))
     assert out.status is Status.FAIL and [f.selector for f in out.findings] == ["pre > code"]
+
+
+def test_redirect_targets_are_looked_up_only_for_same_site_links_named_alike():
+    from auditor.gatherers.link_targets import candidates, meta_refresh
+
+    page_url = "http://127.0.0.1:8104/"
+    links = [{"name": "Write for us", "href": "http://127.0.0.1:8104/join"},
+             {"name": "write  for us", "href": "http://127.0.0.1:8104/contribute/"},
+             {"name": "Write for us", "href": "https://www.gsa.gov/join"},  # off-site: never contacted
+             {"name": "About", "href": "http://127.0.0.1:8104/about/"},  # named once: nothing to compare
+             {"name": "Home", "href": "http://127.0.0.1:8104/"}, {"name": "Home", "href": "http://127.0.0.1:8104/#top"}]
+    assert candidates(links, page_url) == ["http://127.0.0.1:8104/contribute/", "http://127.0.0.1:8104/join"]
+    # Hugo's alias page
+    alias = ('<!DOCTYPE html><html lang="en-us"><head><title>/about/contribute/</title>'
+             '<link rel="canonical" href="/about/contribute/"><meta name="robots" content="noindex">'
+             '<meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/about/contribute/"></head></html>')
+    assert meta_refresh(alias, "http://127.0.0.1:8104/join") == "http://127.0.0.1:8104/about/contribute/"
+    assert meta_refresh('<meta http-equiv="refresh" content="30">', "http://x/") is None
+
+
+def test_links_that_redirect_to_one_page_go_to_one_place():
+    links = [link("Write for us", "http://127.0.0.1/join", SAME, 0),
+             link("Write for us", "http://127.0.0.1/about/contribute/", SAME, 1)]
+    assert len(ambiguous_link_groups(links)) == 1
+    resolved = {"http://127.0.0.1/join": "http://127.0.0.1/about/contribute/"}
+    assert ambiguous_link_groups(links, resolved=resolved) == []

@@ -1,5 +1,6 @@
 """Required links on saved artifacts: text AND destination, dead links, footer preference."""
 
+import pytest
 from checkhelp import BASE, SiteArtifacts, Status, links, page, row, run_page, run_site
 
 FOOTER = [
@@ -39,7 +40,9 @@ def test_missing_dead_and_wrong_destinations_fail():
     home = page("", links=links((BASE + "#", "About us", "footer"), ("javascript:void(0)", "Privacy", "footer"),
                                 (BASE + "contact", "FOIA", "footer")))
     about = run_site("links-about", site(), [home])
-    assert about.status is Status.FAIL and "not to the expected destination" in about.findings[0].message
+    assert about.status is Status.FAIL and "goes nowhere" in about.findings[0].message
+    foia = run_site("links-foia", site(), [home]).findings[0].message
+    assert "not a FOIA destination" in foia and "contact" in foia
     assert run_site("links-foia", site(), [home]).status is Status.FAIL
     assert run_site("links-no-fear", site(), [home]).findings[0].message == "No 'No FEAR Act data' link on the homepage"
     priv = run_page("links-privacy", home)
@@ -64,3 +67,36 @@ def test_footer_preferred():
 def test_privacy_on_every_page():
     assert run_page("links-privacy", page("", links=links(*FOOTER))).status is Status.PASS
     assert run_page("links-privacy", page("", links=[])).status is Status.FAIL
+
+
+@pytest.mark.parametrize("key, text, href, why", [
+    # what the real GSA sites (section508.gov, plainlanguage.gov, designsystem.digital.gov) link
+    ("oig", "Office of the Inspector General", "https://www.gsaig.gov/", "Inspector General's own domain"),
+    ("oig", "Inspector General", "https://www.dodig.mil/", "Inspector General's own domain"),
+    ("oig", "Office of Inspector General", "https://oig.hhs.gov/", "the destination names it"),
+    ("oig", "Inspector General", "https://www.oversight.gov/", "IG community"),
+    ("privacy", "Privacy policy", "https://www.gsa.gov/website-information/website-policies", "website policies"),
+    ("no-fear", "No FEAR Act data", "https://www.gsa.gov/reference/civil-rights-programs/notification-and-federal-"
+                                   "employee-antidiscrimination-and-retaliation-act-of-2002", "full name"),
+    ("budget", "Budget and performance", "https://www.performance.gov/agencies/gsa/", "the destination names it"),
+    ("budget", "Budget & Performance", "https://www.usda.gov/our-agency/about-usda/performance", "names it"),
+])
+def test_destinations_agencies_really_use_pass(key, text, href, why):
+    home = page("", links=links((href, text, "footer")))
+    out = run_page("links-privacy", home) if key == "privacy" else run_site(f"links-{key}", site(), [home])
+    assert out.status is Status.PASS, out
+    if key != "privacy":
+        assert why in out.detail and href in out.detail
+
+
+@pytest.mark.parametrize("key, text, href", [
+    ("oig", "Office of Inspector General", "https://www.gsa.gov/contact-us"),
+    ("oig", "Inspector General", "https://www.bigbank.gov.example.com/"),
+    ("privacy", "Privacy policy", "https://www.gsa.gov/about-us"),
+    ("no-fear", "No FEAR Act data", "https://www.gsa.gov/careers"),
+])
+def test_other_destinations_still_fail_and_say_why(key, text, href):
+    home = page("", links=links((href, text, "footer")))
+    out = run_page("links-privacy", home) if key == "privacy" else run_site(f"links-{key}", site(), [home])
+    assert out.status is Status.FAIL
+    assert href in out.findings[0].message
