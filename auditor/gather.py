@@ -59,6 +59,9 @@ COLLECT_JS = """
     window.__iaWatch = w;
   }
   const regionOf = (el) => {
+    // the USWDS identifier is the bottom of the page's footer region, inside <footer> or after
+    // it (as the USWDS documentation shows it), with its own "Important links" <nav>
+    if (el.closest('.usa-identifier')) return 'footer';
     const r = el.closest('header,nav,main,footer,aside,[role=banner],[role=navigation],[role=main],[role=contentinfo]');
     if (!r) return 'other';
     // a nav inside the footer (the USWDS identifier's "Important links") is footer

@@ -322,8 +322,15 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
                     continue
                 site.sitemaps.append(sm)
                 urls, children = parse_sitemap(body)
+                # <loc> must be an absolute URL (sitemaps.org); a relative one is resolved against
+                # the sitemap's own URL, as browsers resolve links, and reported
+                bad = [u for u in urls + children if not urlsplit(u).scheme]
+                if bad:
+                    rel = site.extra.setdefault("sitemap_relative", {})
+                    rel[sm] = {"count": len(bad), "samples": bad[:5]}
+                urls = [urljoin(sm, u) for u in urls]
                 page_urls.extend(urls[: MAX_SITEMAP_URLS - len(page_urls)])
-                queue.extend(c for c in children if c not in seen)
+                queue.extend(u for c in children if (u := urljoin(sm, c)) not in seen)
         site.sitemap_urls = page_urls
         await run_site_gatherers("before", SiteGatherContext(client, site, settings, start_url))
     return site, page_urls

@@ -222,14 +222,30 @@ def sitemap(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     url = site.start_url.rstrip("/") + "/sitemap.xml"
     if not site.sitemaps:
         return Outcome(Status.FAIL, findings=[sitemap.finding(url, "No sitemap.xml found")])
+    findings = []
+    # entries a build left unrendered ({{ site.url }}/page/) or relative (/page/): search engines
+    # drop them; the crawl resolved relative ones against the sitemap's URL
+    for sm, rel in sorted((site.extra.get("sitemap_relative") or {}).items()):
+        samples = ", ".join(repr(x) for x in rel.get("samples", [])[:3])
+        findings.append(sitemap.finding(
+            sm, f"{rel.get('count')} sitemap entries are not absolute URLs (e.g. {samples}); the sitemap protocol "
+                "requires full URLs (https://...) and search engines ignore the others. This audit resolved them "
+                "against the sitemap's own address.", status=Status.WARN, severity=Severity.MEDIUM,
+            fix_hint="Write each <loc> as a full URL: in Jekyll set `url` in _config.yml and use "
+                     "{{ page.url | absolute_url }}; in Hugo use .Permalink."))
+    templated = [u for u in site.sitemap_urls if unrendered(u)]
+    if templated:
+        findings.append(sitemap.finding(
+            site.sitemaps[0], f"{len(templated)} sitemap entries are unrendered templates (e.g. {templated[0]!r})",
+            status=Status.WARN, severity=Severity.MEDIUM))
     listed = {urldefrag(u)[0].rstrip("/") for u in site.sitemap_urls}
     missing = [p["final_url"] or p["url"] for p in ctx.pages
                if not p.get("error") and (p.get("status_code") or 0) < 400
                and (p["final_url"] or p["url"]).rstrip("/") not in listed and p["url"].rstrip("/") not in listed]
-    if missing:
-        return Outcome(Status.WARN, findings=[sitemap.finding(
-            u, "Crawled page is not listed in the sitemap", status=Status.WARN, severity=Severity.LOW)
-            for u in sorted(missing)])
+    findings += [sitemap.finding(u, "Crawled page is not listed in the sitemap", status=Status.WARN,
+                                 severity=Severity.LOW) for u in sorted(missing)]
+    if findings:
+        return Outcome(Status.WARN, findings=findings)
     return Outcome(Status.PASS, detail=f"{len(site.sitemap_urls)} URL(s) in {len(site.sitemaps)} sitemap(s)")
 
 

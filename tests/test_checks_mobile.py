@@ -64,3 +64,28 @@ def test_small_text_is_a_warning():
     assert run_page("mobile-font-size", page(GOOD_VP, probes=measured())).status is Status.PASS
     out = run_page("mobile-font-size", page(GOOD_VP, probes=measured(paragraph_font_px=12)))
     assert out.status is Status.WARN and "12px" in out.findings[0].message
+
+
+def body_text(sizes, paragraph=16):
+    chars = sum(n for _, n in sizes)
+    top = max(sizes, key=lambda s: s[1])
+    return measured(paragraph_font_px=paragraph, body_text_px=top[0], body_text_share=round(top[1] / chars, 2),
+                    body_text_chars=chars, body_text_selector="main p", font_sizes=sorted(sizes, key=lambda s: -s[1]))
+
+
+def test_body_text_is_what_most_of_the_main_content_uses():
+    # section508.gov contributors/: a 12 px first paragraph, the rest of the page at 16 px
+    out = run_page("mobile-font-size", page(GOOD_VP, probes=body_text([(16, 1156), (32, 33)], paragraph=12)))
+    assert out.status is Status.PASS and "97%" in out.detail
+    # a page written mostly at 13 px: small body text
+    out = run_page("mobile-font-size", page(GOOD_VP, probes=body_text([(13, 4888), (17, 726), (25, 82)])))
+    assert out.status is Status.WARN
+    assert "13px" in out.findings[0].message and out.findings[0].selector == "main p"
+    # the most used size is small but most of the text is not: no small body text
+    out = run_page("mobile-font-size", page(GOOD_VP, probes=body_text([(13, 1334), (16, 900), (17, 600), (20, 300)])))
+    assert out.status is Status.PASS and "below 16px" in out.detail
+
+
+def test_too_little_text_to_judge():
+    out = run_page("mobile-font-size", page(GOOD_VP, probes=body_text([(12, 150)])))
+    assert out.status is Status.NOT_APPLICABLE

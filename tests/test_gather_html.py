@@ -53,3 +53,28 @@ def test_gathered_html_equals_page_content() -> None:
     assert legacy.startswith('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"')
     assert 'data-made="by script"' in legacy and "😀" in legacy and "inside-shadow" not in legacy
     assert got[1][1].startswith("<html>")
+
+
+IDENTIFIER = """<!doctype html><html lang='en'><head><title>Identifier</title></head><body>
+<header><nav><a href="/about/">About us</a></nav></header><main><p><a href="/foia/">FOIA in the text</a></p></main>
+<footer class="usa-footer"><nav><a href="/contact/">Contact</a></nav></footer>
+<div class="usa-identifier"><section class="usa-identifier__section usa-identifier__section--masthead"
+ aria-label="Agency identifier"><a href="https://www.gsa.gov/">GSA</a></section>
+<nav class="usa-identifier__section usa-identifier__section--required-links" aria-label="Important links">
+<ul><li><a href="/accessibility/">Accessibility statement</a></li><li><a href="/foia/">FOIA requests</a></li></ul></nav>
+<section class="usa-identifier__section usa-identifier__section--usagov" aria-label="U.S. government information">
+<a href="https://www.usa.gov/">Visit USA.gov</a></section></div></body></html>"""
+
+
+def test_links_of_the_uswds_identifier_after_the_footer_are_footer_links() -> None:
+    async def go(base: str):
+        async with Gatherer(Settings(page_timeout=15, axe_timeout=30), find_browser(None).path or "") as g:
+            ctx = await g.new_context()
+            art = await g.visit(ctx, base + "identifier")
+            await g.close_context(ctx)
+        return {lk.text: lk.region for lk in art.links}
+
+    with serving({"/identifier": html(IDENTIFIER)}) as srv:
+        regions = asyncio.run(go(srv.base_url))
+    assert regions == {"About us": "header", "FOIA in the text": "main", "Contact": "footer", "GSA": "footer",
+                       "Accessibility statement": "footer", "FOIA requests": "footer", "Visit USA.gov": "footer"}

@@ -86,9 +86,39 @@ MEASURE_JS = """
   const body = document.body ? parseFloat(getComputedStyle(document.body).fontSize) : null;
   const para = document.querySelector('main p') || document.querySelector('article p') || document.querySelector('p');
   const paraSize = para ? parseFloat(getComputedStyle(para).fontSize) : null;
+  // the body text: the font size most of the main content's characters are drawn in (not the
+  // first paragraph, which may be a date line or a caption); navigation, header, footer,
+  // asides, code and hidden text are not body text
+  const root = document.querySelector('main,[role=main]') || document.querySelector('article') || document.body;
+  const sizes = new Map(); const where = new Map(); let chars = 0;
+  if (root) {
+    const skip = 'nav,header,footer,aside,[role=navigation],[role=banner],[role=contentinfo],script,style,noscript,' +
+      'pre,code,template,[aria-hidden=true],[hidden]';
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(), k = 0; n && k < 20000; n = walker.nextNode(), k++) {
+      const host = n.parentElement;
+      const len = n.textContent.replace(/\\s+/g, '').length;
+      if (!host || !len || host.closest(skip)) continue;
+      if (!host.getClientRects().length) continue;
+      const cs = getComputedStyle(host);
+      if (cs.visibility !== 'visible') continue;
+      const px = Math.round(parseFloat(cs.fontSize) * 100) / 100;
+      sizes.set(px, (sizes.get(px) || 0) + len); chars += len;
+      const block = host.closest('p,li,td,th,dd,dt,blockquote,figcaption,h1,h2,h3,h4,h5,h6,div') || host;
+      const w = where.get(px);
+      if (!w || len > w.len) where.set(px, {el: block, len});
+    }
+  }
+  let bodyText = null, share = null;
+  for (const [px, n] of sizes) if (bodyText === null || n > sizes.get(bodyText)) bodyText = px;
+  if (bodyText !== null) share = Math.round(100 * sizes.get(bodyText) / chars) / 100;
+  const at = bodyText !== null ? where.get(bodyText).el : null;
   return {width: vw, scroll_width: scrollW, overflow: scrollW > vw + 1, overflowing: wide,
           small_targets: targets, targets_checked: rects.length,
-          body_font_px: body, paragraph_font_px: paraSize};
+          body_font_px: body, paragraph_font_px: paraSize,
+          body_text_px: bodyText, body_text_share: share, body_text_chars: chars,
+          body_text_selector: at ? sel(at) : null,
+          font_sizes: [...sizes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)};
 }
 """
 
