@@ -32,6 +32,7 @@ from .crawl import (
     canonicalize,
     parse_sitemap,
 )
+from .credentials import CredentialScope
 from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
@@ -291,7 +292,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     """
     site = SiteArtifacts(start_url=start_url)
     async with site_client(settings, secrets) as client:
-        status = await _preflight(client, settings, site, start_url)
+        status = await _preflight(client, settings, secrets, site, start_url)
         site.extra["start_status"] = status
         root = f"{urlsplit(start_url).scheme}://{urlsplit(start_url).netloc}"
         try:
@@ -329,11 +330,12 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     return site, page_urls
 
 
-async def _preflight(client: httpx.AsyncClient, settings: Settings, site: SiteArtifacts, start_url: str) -> int:
+async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Secrets, site: SiteArtifacts,
+                     start_url: str) -> int:
     """Fetch the start URL once (retrying a 429/503 politely) or raise CouldNotAudit saying why."""
     if settings.insecure and start_url.startswith("https:"):
         # --insecure accepts a bad certificate, but the audit still reports it (site.extra["tls_error"])
-        async with httpx.AsyncClient(headers=client.headers, timeout=client.timeout, verify=True) as strict:
+        async with site_client(settings, secrets, verify=True) as strict:
             try:
                 await strict.head(start_url)
                 site.extra["tls_error"] = None  # verified: nothing to report
@@ -403,11 +405,24 @@ def retry_after(headers: Any, attempt: int) -> float:
     return min(max(secs, 0.0), MAX_RETRY_AFTER)
 
 
-def site_client(settings: Settings, secrets: Secrets) -> httpx.AsyncClient:
-    """The HTTP client for site-level requests: our user agent, headers, TLS policy, bounded."""
-    return httpx.AsyncClient(headers={"User-Agent": settings.user_agent, **secrets.headers},
+def site_client(settings: Settings, secrets: Secrets, *, verify: bool | None = None) -> httpx.AsyncClient:
+    """The HTTP client for site-level requests: our user agent, TLS policy, bounded.
+
+    The credentials (--header, --auth, --cookie) are not client headers: a request hook sets
+    them on each request to the audited site and takes them off a redirect hop, a sitemap or
+    a link to any other host (httpx copies a request's headers to its redirect, and strips
+    only Authorization across origins)."""
+    hooks: dict[str, list[Any]] = {}
+    creds = CredentialScope(secrets, settings.start_urls, settings.scope)
+    if creds:
+        async def add_credentials(request: httpx.Request) -> None:
+            creds.apply(str(request.url), request.headers)
+
+        hooks["request"] = [add_credentials]
+    return httpx.AsyncClient(headers={"User-Agent": settings.user_agent},
                              timeout=httpx.Timeout(min(settings.page_timeout, 20.0)), follow_redirects=True,
-                             verify=not settings.insecure, max_redirects=20)
+                             verify=(not settings.insecure) if verify is None else verify, max_redirects=20,
+                             event_hooks=hooks)
 
 
 class Scanner:

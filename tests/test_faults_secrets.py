@@ -1,0 +1,136 @@
+"""Secrets and scope: credentials go to the audited site only, every form of them is
+redacted, and a page cannot take the browser to another site. Real servers on 127.0.0.1:
+a second server on another port is "another host"."""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from faults.harness import explain, result, scan, serving
+from faults.server import Reply, page
+
+pytestmark = pytest.mark.browser
+
+TOKEN = "tok-Xy7-3f9a1c"
+PASSWORD = "pw-SECRET789"
+COOKIE = "ck-51e0aa7b"
+SECRET_ARGS = ("--header", f"X-Api-Token: {TOKEN}", "--auth", f"u:{PASSWORD}", "--cookie", f"sid={COOKIE}")
+BASIC = base64.b64encode(f"u:{PASSWORD}".encode()).decode()
+
+
+class Recorder:
+    """Every request's path and headers, for "what did this host receive"."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, req) -> None:
+        with self._lock:
+            self.seen.append((req.path, {k.lower(): v for k, v in req.headers.items()}))
+
+    def paths(self) -> list[str]:
+        with self._lock:
+            return [p for p, _ in self.seen]
+
+    def leaked(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return [(p, k) for p, h in self.seen for k, v in h.items()
+                    if TOKEN in v or BASIC in v or COOKIE in v or PASSWORD in v]
+
+
+def _authorised(req) -> bool:
+    return (req.headers.get("X-Api-Token") == TOKEN and req.headers.get("Authorization") == f"Basic {BASIC}"
+            and f"sid={COOKIE}" in (req.headers.get("Cookie") or ""))
+
+
+@contextmanager
+def other_host() -> Iterator[tuple[object, Recorder]]:
+    rec = Recorder()
+
+    def anything(req):
+        rec(req)
+        if req.path_only.endswith(".xml"):
+            return Reply(f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>{req.origin}/x"
+                         "</loc></url></urlset>", type="application/xml")
+        if req.path_only.endswith(".css"):
+            return Reply("body{}", type="text/css")
+        if req.path_only.endswith(".js"):
+            return Reply("1;", type="text/javascript")
+        return Reply(page("Another site", f"<link rel=stylesheet href='{req.origin}/away.css'>"))
+
+    with serving({}, fallback=anything) as srv:
+        yield srv, rec
+
+
+def test_credentials_go_only_to_the_audited_site(tmp_path):
+    """--header/--auth/--cookie reach the audited site (pages, robots.txt, preflight) but
+    no other host: not its scripts and images, not a redirect target, not a sitemap there."""
+    with other_host() as (other, rec):
+        o = other.base_url
+
+        def staging(req):
+            if not _authorised(req):
+                return Reply("<h1>401</h1>", 401)
+            if req.path_only == "/robots.txt":
+                return Reply(f"User-agent: *\nAllow: /\nSitemap: {o}listed.xml\n", type="text/plain")
+            if req.path_only == "/sitemap.xml":
+                return Reply(b"", 302, "", {"Location": f"{o}moved.xml"})
+            if req.path_only == "/":
+                return Reply(page("Staging", f"<script src='{o}lib.js'></script><img src='{o}pixel.gif' alt=''>"
+                                             "<a href='/jump'>jump</a><a href='/two'>two</a>"))
+            if req.path_only == "/jump":
+                return Reply(b"", 302, "", {"Location": f"{o}landing"})
+            return Reply(page("Two"))
+
+        with serving({}, fallback=staging) as srv:
+            proc = scan(srv.base_url, tmp_path, "--max-pages", "5", *SECRET_ARGS)
+    assert proc.returncode in (0, 1), explain(proc)
+    assert result(tmp_path)["summary"]["pages_audited"] == 2, explain(proc)  # the credentials reached the site
+    paths = rec.paths()
+    assert "/lib.js" in paths and "/listed.xml" in paths and "/moved.xml" in paths, paths  # the other host was asked
+    assert not rec.leaked(), rec.leaked()
+
+
+def test_cookie_is_sent_on_the_preflight(tmp_path):
+    """A staging site behind a session cookie: the start-URL check outside the browser sends it too."""
+    def gate(req):
+        if f"sid={COOKIE}" not in (req.headers.get("Cookie") or ""):
+            return Reply("<h1>401</h1>", 401)
+        return Reply(page("Behind a cookie"))
+
+    with serving({}, fallback=gate) as srv:
+        proc = scan(srv.base_url, tmp_path, "--max-pages", "1", "--cookie", f"sid={COOKIE}")
+    assert proc.returncode in (0, 1), explain(proc)
+    assert result(tmp_path)["summary"]["pages_audited"] == 1
+
+
+def test_redirect_to_another_site_is_not_followed(tmp_path):
+    """A crawled page that redirects elsewhere (HTTP 302, meta refresh, script): the browser
+    does not load the other site's page or assets; the page is recorded as off-site."""
+    with other_host() as (other, rec):
+        o = other.base_url
+        routes = {
+            "/": lambda req: Reply(page("Home", "<a href='/http'>a</a><a href='/meta'>b</a><a href='/js'>c</a>"
+                                                "<a href='/ok'>d</a>")),
+            "/http": lambda req: Reply(b"", 302, "", {"Location": f"{o}from-http"}),
+            "/meta": lambda req: Reply(page("Meta", head=f"<meta http-equiv='refresh' content='0;url={o}from-meta'>")),
+            "/js": lambda req: Reply(page("Script", f"<script>location.href = '{o}from-js';</script>")),
+            "/ok": lambda req: Reply(page("Fine")),
+        }
+        with serving(routes) as srv:
+            proc = scan(srv.base_url, tmp_path, "--max-pages", "6", "--no-sitemap")
+    assert proc.returncode in (0, 1), explain(proc)
+    assert rec.paths() == [], rec.paths()  # neither the page nor its stylesheet was fetched
+    r = result(tmp_path)
+    audited = {p["url"].rsplit("/", 1)[-1] for p in r["pages"] if not p["error"]}
+    assert audited == {"", "ok"}, r["pages"]
+    assert r["skipped"]["off-site"] == 3, r["skipped"]
+    con = sqlite3.connect(tmp_path / "runs.sqlite")
+    off = {u for (u,) in con.execute("SELECT url FROM skipped WHERE reason='off-site'")}
+    assert off == {f"{o}from-http", f"{o}from-meta", f"{o}from-js"}, off
