@@ -8,6 +8,7 @@ over compact page summaries read back from the store.
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import ssl
 import time
@@ -38,7 +39,7 @@ from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
 from .scoring import SEVERITY_WEIGHT
-from .settings import Secrets, Settings
+from .settings import MAX_CRAWL_DELAY, Secrets, Settings
 from .store import Store, new_run_id, now_iso
 
 MAX_SITEMAPS = 50
@@ -126,6 +127,8 @@ class HostLimiter:
         self.slowdowns = 0
         self.min_in_flight = self.per_host
         self.max_spacing = delay
+        self.crawl_delay_asked: float | None = None
+        """robots.txt's Crawl-delay, as asked (honoured up to MAX_CRAWL_DELAY)."""
 
     def capacity(self, host: str) -> int:
         return self.per_host - self._held.get(host, 0)
@@ -181,7 +184,9 @@ class HostLimiter:
                 "busy_answers": dict(sorted(self.busy_answers.items())), "pauses": self.pauses,
                 "longest_pause_s": round(self.longest_pause, 1), "slowdowns": self.slowdowns,
                 "min_in_flight": self.min_in_flight, "max_spacing_s": round(self.max_spacing, 2),
-                "events": list(self.events), "events_total": self.events_total}
+                "events": list(self.events), "events_total": self.events_total,
+                "crawl_delay_asked_s": self.crawl_delay_asked,
+                "crawl_delay_capped_s": MAX_CRAWL_DELAY if (self.crawl_delay_asked or 0) > MAX_CRAWL_DELAY else None}
 
     def restore(self, prior: dict[str, Any] | None) -> None:
         """Carry the record of an interrupted run's earlier part into this one (``--resume``)."""
@@ -196,6 +201,8 @@ class HostLimiter:
         self.min_in_flight = min(self.min_in_flight, int(prior.get("min_in_flight") or self.per_host))
         self.events = [*(prior.get("events") or []), "(resumed)"][:self.MAX_EVENTS]
         self.events_total += int(prior.get("events_total") or 0)
+        if self.crawl_delay_asked is None:
+            self.crawl_delay_asked = prior.get("crawl_delay_asked_s")
 
     def observe(self, host: str, seconds: float | None) -> None:
         """One page's server response time (time to first byte): adapt to the host's pace."""
@@ -481,8 +488,12 @@ class Scanner:
             for u in sitemap_urls:
                 frontier.add(u, 1, "sitemap.xml")
             self._persist(frontier)
-        delay = max(s.delay, robots.crawl_delay() or 0.0)
+        asked = robots.crawl_delay()
+        if asked is not None and not (math.isfinite(asked) and asked > 0):
+            asked = None  # "nan", "-1": no usable delay
+        delay = max(s.delay, min(asked or 0.0, MAX_CRAWL_DELAY))
         limiter = HostLimiter(s.per_host or s.concurrency, delay)
+        limiter.crawl_delay_asked = asked
         if resume:
             limiter.restore((self.store.get_run(self.run_id) or {}).get("pacing"))
         from .gather import Gatherer  # Playwright is imported only when a scan runs
