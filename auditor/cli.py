@@ -41,7 +41,10 @@ DEFAULT_FORMATS = "json,html"
 
 
 def _err(msg: str) -> None:
-    click.echo(f"idea-audit: error: {msg}", err=True)
+    """An error line; its text may hold what a site sent (a redirect target, an error message)."""
+    from .progress import printable
+
+    click.echo(f"idea-audit: error: {printable(msg)}", err=True)
 
 
 def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
@@ -490,9 +493,11 @@ def init_cmd(url: str, directory: str, force: bool) -> None:
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
 def runs_cmd(db: str) -> None:
     """List stored runs."""
+    from .progress import printable
+
     for run in _open_store(db).list_runs():
         why = f"  ({run['error']})" if run.get("error") and run["status"] != "complete" else ""
-        click.echo(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}{why}")
+        click.echo(printable(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}{why}"))
 
 
 @cli.command("checks")
@@ -558,6 +563,7 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
           db: str, out_dir: str, quiet: bool) -> None:
     """Audit every site listed in SITES_FILE (URLs, or a CSV with url[,agency,bureau,name,max_pages])."""
     from .fleet import Fleet, default_workers, read_sites, summary, write_summary
+    from .progress import printable
 
     sites = read_sites(sites_file)
     settings = Settings(max_pages=max_pages, max_depth=max_depth, max_time=max_time, concurrency=concurrency,
@@ -575,14 +581,14 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
         where = f"on Dask scheduler {scheduler}" if scheduler else f"with {n} local worker{'s' if n != 1 else ''}"
         click.echo(f"{fl.id}: {len(todo)} of {len(sites)} sites to audit {where}", err=True)
     fl.run(todo, workers=n, scheduler=scheduler, retries=retries,
-           on_progress=(lambda line: None) if quiet else (lambda line: click.echo(line, err=True)))
+           on_progress=(lambda line: None) if quiet else (lambda line: click.echo(printable(line), err=True)))
     data = summary(store, fl)
     paths = write_summary(data, out_dir, store)
     f = data["fleet"]
     click.echo(f"{fl.id}: {f['complete']} sites audited, {f['failed']} failed")
     for s in data["sites"]:
         if s["status"] == "failed":
-            click.echo(f"  failed: {s['url']}: {s['error']}")
+            click.echo(printable(f"  failed: {s['url']}: {s['error']}"))
     for kind, p in paths.items():
         click.echo(f"{kind}: {p}")
 
@@ -594,13 +600,14 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
 def compare(refs: tuple[str, ...], db: str, out_dir: str) -> None:
     """Compare runs (run id, JSON result file, or latest:SITE_URL): HTML, CSV and JSON."""
     from . import compare as comparing
+    from .progress import printable
 
     store = Store(db) if Path(db).exists() else None
     results = [comparing.resolve(ref, store) for ref in refs]
     paths = comparing.write(results, out_dir)
     for e in comparing.comparison(results)["entries"]:
         score = "n/a" if e["overall"] is None else f"{e['overall']:.1f}"
-        click.echo(f"{e['rank']}. {e['label']}: {score}")
+        click.echo(printable(f"{e['rank']}. {e['label']}: {score}"))
     for fmt, p in paths.items():
         click.echo(f"{fmt}: {p}")
 

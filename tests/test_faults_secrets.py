@@ -5,14 +5,18 @@ a second server on another port is "another host"."""
 from __future__ import annotations
 
 import base64
+import os
+import pty
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from faults.harness import explain, result, scan, serving
-from faults.server import Reply, page
+from faults.harness import FAST, ROOT, cli_env, explain, result, scan, serving
+from faults.server import Reply, html, page
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +138,56 @@ def test_redirect_to_another_site_is_not_followed(tmp_path):
     con = sqlite3.connect(tmp_path / "runs.sqlite")
     off = {u for (u,) in con.execute("SELECT url FROM skipped WHERE reason='off-site'")}
     assert off == {f"{o}from-http", f"{o}from-meta", f"{o}from-js"}, off
+
+
+#: A page's own error message with terminal escapes: clear the screen, a fake verdict in
+#: green, an OSC 52 clipboard write, a carriage return, C1 CSI, and rich markup that does not
+#: balance.
+HOSTILE = ("\\x1b[2J\\x1b[H\\x1b[32mALL GATES PASSED\\x1b[0m\\x1b]52;c;ZWNobyBwd25lZA==\\x07"
+           "[/red][bold]x\\u009b31m\\rpage")
+THROWING = page("Throws", f"<script>Object.defineProperty(document, 'title', "
+                          f"{{get() {{ throw new Error('{HOSTILE}'); }}}});</script>")
+
+
+def _assert_neutral(text: str) -> None:
+    for c in ("\x1b", "\x07", "\x9b", "\r"):
+        assert c not in text, repr(text[-2000:])
+    assert "MarkupError" not in text and "Traceback" not in text, text[-2000:]
+
+
+def test_page_text_reaches_the_terminal_neutralised(tmp_path):
+    """A page's error message is printed with its control characters shown as escapes."""
+    with serving({"/": html(THROWING)}) as srv:
+        proc = scan(srv.base_url, tmp_path, "--max-pages", "1", "--no-sitemap")
+    assert proc.returncode == 3, explain(proc)  # the only page failed
+    _assert_neutral(proc.stderr + proc.stdout)
+    assert "ALL GATES PASSED" in proc.stderr and "\\x1b[2J" in proc.stderr, proc.stderr  # shown, as text
+
+
+def test_page_text_on_a_terminal_is_not_markup(tmp_path):
+    """Under a terminal the live bar shows the same message: not parsed as rich markup."""
+    with serving({"/": html(THROWING)}) as srv:
+        master, slave = pty.openpty()
+        env = {k: v for k, v in cli_env().items() if k not in ("CI", "GITHUB_ACTIONS")}
+        proc = subprocess.Popen([sys.executable, "-m", "auditor", "scan", srv.base_url, "--db",
+                                 str(tmp_path / "runs.sqlite"), "--out", str(tmp_path / "out"), *FAST,
+                                 "--max-pages", "1", "--no-sitemap"], stdout=subprocess.PIPE, stderr=slave,
+                                env=env, cwd=str(ROOT))
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=120)
+        os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 3, err[-3000:]
+    # the bar's own drawing uses escapes: the page's must not be among them
+    assert "\x1b[2J" not in err and "\x1b]52" not in err and "\x9b" not in err, repr(err[-3000:])
+    assert "MarkupError" not in err and "Traceback" not in err, err[-3000:]
+    assert "ALL GATES PASSED" in err and "[/red][bold]x" in err, repr(err[-3000:])
