@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -191,3 +192,56 @@ def test_page_text_on_a_terminal_is_not_markup(tmp_path):
     assert "\x1b[2J" not in err and "\x1b]52" not in err and "\x9b" not in err, repr(err[-3000:])
     assert "MarkupError" not in err and "Traceback" not in err, err[-3000:]
     assert "ALL GATES PASSED" in err and "[/red][bold]x" in err, repr(err[-3000:])
+
+
+ODD_TOKEN = "t&k<+/ =Zq9-secret"  # changes under URL encoding, HTML escaping and base64
+
+
+def test_every_form_of_a_secret_is_redacted(tmp_path):
+    """The site echoes the secrets as it got them and re-encoded: the whole Basic header, its
+    base64 token, the password, and --header's value URL-encoded, HTML-escaped and base64.
+    None of it reaches any report, the store or the terminal."""
+    import html as html_mod
+    import json
+    import urllib.parse
+
+    forms = {
+        "basic header": f"Basic {base64.b64encode(b'user:SECRET789').decode()}",
+        "basic token": base64.b64encode(b"user:SECRET789").decode(),
+        "password": "SECRET789",
+        "url-encoded": urllib.parse.quote(ODD_TOKEN, safe=""),
+        "form-encoded": urllib.parse.quote_plus(ODD_TOKEN),
+        "html-escaped": html_mod.escape(ODD_TOKEN),
+        "base64": base64.b64encode(ODD_TOKEN.encode()).decode(),
+    }
+
+    def echo(req):
+        if req.headers.get("X-Odd") != ODD_TOKEN or not req.headers.get("Authorization"):
+            return Reply("<h1>401</h1>", 401)
+        auth = req.headers["Authorization"]
+        token = auth.split()[1]
+        body = (f"<p>auth: {auth}</p><p data-t='{token}'>token {token}</p>"
+                f"<p>pw {base64.b64decode(token).decode().split(':')[1]}</p>"
+                f"<a href='/two?q={forms['url-encoded']}'>q</a><a href='/three?f={forms['form-encoded']}'>f</a>"
+                f"<img src='/x.gif' alt='{forms['html-escaped']}'><p>{forms['html-escaped']}</p>"
+                f"<p>b64 {forms['base64']}</p><p>raw-url {forms['url-encoded']}</p>")
+        return Reply(page("Echo", body))
+
+    with serving({}, fallback=echo) as srv:
+        proc = scan(srv.base_url, tmp_path, "--max-pages", "3", "--no-sitemap", "--auth", "user:SECRET789",
+                    "--header", f"X-Odd: {ODD_TOKEN}", "--format", "json,junit,sarif,md,csv,html")
+    assert proc.returncode in (0, 1), explain(proc)
+    assert result(tmp_path)["summary"]["pages_audited"] >= 1
+    texts = {"stdout": proc.stdout, "stderr": proc.stderr}
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+    texts["db raw"] = b"".join(p.read_bytes() for p in tmp_path.glob("runs.sqlite*")).decode("latin-1")
+    con = sqlite3.connect(tmp_path / "runs.sqlite")
+    texts["db artifacts"] = "".join(zlib.decompress(b).decode() for (b,) in
+                                    con.execute("SELECT artifacts FROM pages WHERE artifacts IS NOT NULL"))
+    texts["db rows"] = json.dumps([list(r) for t in ("pages", "findings", "frontier", "skipped")
+                                   for r in con.execute(f"SELECT * FROM {t}")], default=str)
+    leaks = [(where, name) for where, text in texts.items() for name, form in forms.items() if form in text]
+    assert not leaks, leaks
+    assert "[redacted]" in texts["db artifacts"]
