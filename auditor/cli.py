@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -24,14 +25,26 @@ from .errors import (
     UsageError,
 )
 from .model import Severity
-from .settings import Secrets, Settings, default_concurrency
+from .settings import (
+    MAX_AXE_TIMEOUT,
+    MAX_CONCURRENCY,
+    MAX_DELAY,
+    MAX_PAGE_TIMEOUT,
+    MAX_TIME,
+    Secrets,
+    Settings,
+    default_concurrency,
+)
 from .store import DEFAULT_DB, Store
 
 DEFAULT_FORMATS = "json,html"
 
 
 def _err(msg: str) -> None:
-    click.echo(f"idea-audit: error: {msg}", err=True)
+    """An error line; its text may hold what a site sent (a redirect target, an error message)."""
+    from .progress import printable
+
+    click.echo(f"idea-audit: error: {printable(msg)}", err=True)
 
 
 def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
@@ -58,9 +71,25 @@ def _parse_cookies(values: tuple[str, ...], start_url: str) -> list[dict[str, st
             raise UsageError("--cookie expects NAME=VALUE")
         value = value.strip()
         if value.startswith("$") and value[1:].isidentifier():
-            value = os.environ.get(value[1:], "")
+            # as for --header: an unset variable is a mistake, not an empty cookie
+            env = os.environ.get(value[1:])
+            if env is None:
+                raise UsageError(f"--cookie {name.strip()}: environment variable {value[1:]} is not set")
+            value = env
         out.append({"name": name.strip(), "value": value, "url": start_url})
     return out
+
+
+class Finite(click.FloatRange):
+    """A number within [min, max] that is finite: click's FloatRange lets ``nan`` through (every
+    comparison with it is false) and ``inf`` where there is no maximum, and either made every
+    page fail ("timed out after nans") or a gate that cannot fail."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        rv = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number in the range {self._describe_range()}", param, ctx)
+        return super().convert(rv, param, ctx)
 
 
 def _formats(value: str) -> list[str]:
@@ -104,19 +133,20 @@ GATE_HELP = (
               help="Config file [default: ./idea-audit.toml or [tool.idea-audit] in ./pyproject.toml].")
 @click.option("--max-pages", type=click.IntRange(1), default=50, show_default=True, help="Pages to audit at most.")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Link depth from the start URL.")
-@click.option("--max-time", type=click.FloatRange(0), default=0, help="Seconds for the crawl (0: no limit).")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=None, help="Pages in parallel [default: CPU count].")
-@click.option("--per-host", type=click.IntRange(0), default=0, help="Pages in flight per host (0: = concurrency).")
-@click.option("--delay", type=click.FloatRange(0), default=0.0, help="Seconds between requests to a host.")
+@click.option("--max-time", type=Finite(0, MAX_TIME), default=0, help="Seconds for the crawl (0: no limit).")
+@click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), default=None, help="Pages in parallel [default: CPU count].")
+@click.option("--per-host", type=click.IntRange(0, MAX_CONCURRENCY), default=0, help="Pages in flight per host (0: = concurrency).")
+@click.option("--delay", type=Finite(0, MAX_DELAY), default=0.0, help="Seconds between requests to a host.")
 @click.option("--user-agent", default=None, help="User agent for requests and robots.txt rules.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (audit your own site only).")
 @click.option("--scope", type=click.Choice(["host", "subdomains"]), default="host", show_default=True)
 @click.option("--trailing-slash", type=click.Choice(["keep", "strip", "add"]), default="keep", show_default=True)
 @click.option("--no-sitemap", is_flag=True, help="Do not seed the crawl from sitemaps.")
-@click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds per page load.")
-@click.option("--axe-timeout", type=click.FloatRange(5), default=60.0, show_default=True,
+@click.option("--page-timeout", type=Finite(1, MAX_PAGE_TIMEOUT), default=30.0, show_default=True,
+              help="Seconds per page load.")
+@click.option("--axe-timeout", type=Finite(5, MAX_AXE_TIMEOUT), default=60.0, show_default=True,
               help="Seconds axe-core may take on one page (pages with thousands of links need more).")
-@click.option("--target-grade", type=click.FloatRange(1, 20), default=None,
+@click.option("--target-grade", type=Finite(1, 20), default=None,
               help="Plain-language target reading grade (default 8, the federal plain-language goal).")
 @click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
 @click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
@@ -303,6 +333,11 @@ def _secrets(cfg: Any, headers: tuple[str, ...], cookies: tuple[str, ...], auth:
     if auth:
         import base64
 
+        given = next((k for k in hdrs if k.lower() == "authorization"), None)
+        if given is not None:  # --auth would silently replace it
+            where = "--header" if any(h.partition(":")[0].strip().lower() == "authorization" for h in headers) \
+                else f"{cfg.path} [headers]"
+            raise UsageError(f"--auth and {where} {given}: both set the Authorization header; give one of them")
         user, sep, pw = auth.partition(":")
         if not sep or not user:
             raise UsageError("--auth expects USER:PASSWORD (PASSWORD may be $ENV_VAR)")
@@ -458,9 +493,11 @@ def init_cmd(url: str, directory: str, force: bool) -> None:
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
 def runs_cmd(db: str) -> None:
     """List stored runs."""
+    from .progress import printable
+
     for run in _open_store(db).list_runs():
         why = f"  ({run['error']})" if run.get("error") and run["status"] != "complete" else ""
-        click.echo(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}{why}")
+        click.echo(printable(f"{run['id']}  {run['status']:<10}  {run['started']}  {', '.join(run['seeds'])}{why}"))
 
 
 @cli.command("checks")
@@ -513,9 +550,9 @@ def doctor(browser_path: str | None) -> None:
 @click.option("--resume", is_flag=True, help="Skip sites this fleet already finished in the store.")
 @click.option("--max-pages", type=click.IntRange(1), default=20, show_default=True, help="Per site, unless the file says.")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True)
-@click.option("--max-time", type=click.FloatRange(0), default=900, show_default=True, help="Seconds per site.")
+@click.option("--max-time", type=Finite(0, MAX_TIME), default=900, show_default=True, help="Seconds per site.")
 @click.option("--concurrency", type=click.IntRange(1, 16), default=1, show_default=True, help="Pages in parallel per site.")
-@click.option("--page-timeout", type=click.FloatRange(1), default=30.0, show_default=True)
+@click.option("--page-timeout", type=Finite(1, MAX_PAGE_TIMEOUT), default=30.0, show_default=True)
 @click.option("--checks", "only", default="", help="Comma-separated check ids or families to run.")
 @click.option("--skip", default="", help="Comma-separated check ids or families to skip.")
 @click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True)
@@ -526,6 +563,7 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
           db: str, out_dir: str, quiet: bool) -> None:
     """Audit every site listed in SITES_FILE (URLs, or a CSV with url[,agency,bureau,name,max_pages])."""
     from .fleet import Fleet, default_workers, read_sites, summary, write_summary
+    from .progress import printable
 
     sites = read_sites(sites_file)
     settings = Settings(max_pages=max_pages, max_depth=max_depth, max_time=max_time, concurrency=concurrency,
@@ -543,14 +581,14 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
         where = f"on Dask scheduler {scheduler}" if scheduler else f"with {n} local worker{'s' if n != 1 else ''}"
         click.echo(f"{fl.id}: {len(todo)} of {len(sites)} sites to audit {where}", err=True)
     fl.run(todo, workers=n, scheduler=scheduler, retries=retries,
-           on_progress=(lambda line: None) if quiet else (lambda line: click.echo(line, err=True)))
+           on_progress=(lambda line: None) if quiet else (lambda line: click.echo(printable(line), err=True)))
     data = summary(store, fl)
     paths = write_summary(data, out_dir, store)
     f = data["fleet"]
     click.echo(f"{fl.id}: {f['complete']} sites audited, {f['failed']} failed")
     for s in data["sites"]:
         if s["status"] == "failed":
-            click.echo(f"  failed: {s['url']}: {s['error']}")
+            click.echo(printable(f"  failed: {s['url']}: {s['error']}"))
     for kind, p in paths.items():
         click.echo(f"{kind}: {p}")
 
@@ -562,13 +600,14 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
 def compare(refs: tuple[str, ...], db: str, out_dir: str) -> None:
     """Compare runs (run id, JSON result file, or latest:SITE_URL): HTML, CSV and JSON."""
     from . import compare as comparing
+    from .progress import printable
 
     store = Store(db) if Path(db).exists() else None
     results = [comparing.resolve(ref, store) for ref in refs]
     paths = comparing.write(results, out_dir)
     for e in comparing.comparison(results)["entries"]:
         score = "n/a" if e["overall"] is None else f"{e['overall']:.1f}"
-        click.echo(f"{e['rank']}. {e['label']}: {score}")
+        click.echo(printable(f"{e['rank']}. {e['label']}: {score}"))
     for fmt, p in paths.items():
         click.echo(f"{fmt}: {p}")
 

@@ -7,6 +7,7 @@ file (exit 2). Secrets are never written in the file: headers name an environmen
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 from . import requirements
 from .errors import UsageError
 from .model import Severity
+from .settings import MAX_AXE_TIMEOUT, MAX_CONCURRENCY, MAX_DELAY, MAX_PAGE_TIMEOUT, MAX_TIME
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,17 +28,21 @@ CONFIG_NAMES = ("idea-audit.toml", ".idea-audit.toml")
 SEVERITIES = [s.label for s in Severity]
 
 
-def _int(min_: int = 0) -> Any:
+def _int(min_: int = 0, max_: int | None = None) -> Any:
     def check(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or v < min_:
-            raise ValueError(f"must be a whole number >= {min_}")
+        if isinstance(v, bool) or not isinstance(v, int) or v < min_ or (max_ is not None and v > max_):
+            raise ValueError(f"must be a whole number from {min_} to {max_}" if max_ is not None
+                             else f"must be a whole number >= {min_}")
         return v
     return check
 
 
 def _num(min_: float = 0.0, max_: float | None = None) -> Any:
+    """A finite number in [min_, max_]: TOML has ``nan`` and ``inf``, which pass every comparison
+    check (nan) or none of the waits would end (inf)."""
     def check(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < min_ or (max_ is not None and v > max_):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < min_ \
+                or (max_ is not None and v > max_):
             rng = f"from {min_:g} to {max_:g}" if max_ is not None else f">= {min_:g}"
             raise ValueError(f"must be a number {rng}")
         return float(v)
@@ -82,8 +88,10 @@ def _formats(v: Any) -> list[str]:
 
 #: Top-level keys: name -> validator.
 SCAN_KEYS: dict[str, Any] = {
-    "urls": _str_list, "max_pages": _int(1), "max_depth": _int(0), "max_time": _num(0), "concurrency": _int(1),
-    "per_host": _int(0), "delay": _num(0), "page_timeout": _num(1), "axe_timeout": _num(5), "target_grade": _num(1, 20), "scope": _choice("host", "subdomains"),
+    "urls": _str_list, "max_pages": _int(1), "max_depth": _int(0), "max_time": _num(0, MAX_TIME),
+    "concurrency": _int(1, MAX_CONCURRENCY), "per_host": _int(0, MAX_CONCURRENCY), "delay": _num(0, MAX_DELAY),
+    "page_timeout": _num(1, MAX_PAGE_TIMEOUT), "axe_timeout": _num(5, MAX_AXE_TIMEOUT), "target_grade": _num(1, 20),
+    "scope": _choice("host", "subdomains"),
     "trailing_slash": _choice("keep", "strip", "add"), "user_agent": _str, "obey_robots": _bool,
     "use_sitemap": _bool, "checks": _str_list, "skip": _str_list, "formats": _formats, "out": _str, "db": _str,
     "browser_path": _str, "insecure": _bool, "screenshots": _bool, "count_best_practice": _bool,

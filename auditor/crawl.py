@@ -122,6 +122,20 @@ class Scope:
         alt = netloc[4:] if netloc.startswith("www.") else "www." + netloc
         return alt in self._netlocs
 
+    def pattern(self) -> re.Pattern[str]:
+        """A regular expression matching every URL :meth:`contains` accepts (and a few more),
+        for filters that run outside Python: a Playwright route's pattern is matched in its
+        driver, so requests to other hosts never make the round trip to us. What it matches
+        is judged again by :meth:`contains`."""
+        head = r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?"
+        tail = r"(?:[/?#]|$)"
+        if self.mode == "subdomains":
+            hosts = "|".join(re.escape(b) for b in sorted(self._bases) if b)
+            return re.compile(head + rf"(?:[^/?#@]*\.)?(?:www\.)?(?:{hosts})(?::\d+)?" + tail, re.I)
+        alts = {n[4:] if n.startswith("www.") else "www." + n for n in self._netlocs}
+        hosts = "|".join(re.escape(n) for n in sorted(self._netlocs | alts) if n)
+        return re.compile(head + f"(?:{hosts})" + tail, re.I)
+
 
 class Robots:
     """robots.txt rules via Protego; no file (or an unreadable one) allows everything."""

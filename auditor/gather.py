@@ -13,6 +13,7 @@ import json
 import time
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.async_api import Browser, BrowserContext, Page
@@ -20,6 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .browser import LAUNCH_ARGS, start_playwright
+from .credentials import CredentialScope
 from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, evaluate_json, page_actions
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
@@ -42,6 +44,9 @@ SLOW_ON_DENSE = ("target-size", "link-in-text-block")
 DENSE_TARGETS = 800
 COUNT_TARGETS_JS = """() => document.querySelectorAll(
   'a[href],button,input,select,textarea,summary,[tabindex],[role=button],[role=link]').length"""
+
+#: Chromium binds a cookie to the port it was set for (see Gatherer._set_cookies).
+PORT_BOUND = ["--enable-features=EnablePortBoundCookies"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_HTML_CHARS = 2_000_000
@@ -171,6 +176,12 @@ async (opts) => {
 """
 
 
+def _left_scope(art: PageArtifacts, target: str) -> PageArtifacts:
+    out = PageArtifacts(url=art.url, depth=art.depth, final_url=target)
+    out.timings = art.timings
+    return out
+
+
 class NonHTML(Exception):
     """The URL answered with something that is not a web page."""
 
@@ -203,6 +214,7 @@ class Gatherer:
         #: The selected rules that grow with the square of a page's links and controls.
         self._slow_rules = [r for r in SLOW_ON_DENSE if _runs_rule(self._axe_options or {}, r)]
         self._tabs: dict[Any, Page] = {}
+        self._creds = CredentialScope(self.secrets, settings.start_urls, settings.scope)
         #: Seconds all page actions of one page may take together (each is bounded too).
         self.action_budget = max(60.0, 2 * settings.page_timeout)
 
@@ -210,7 +222,8 @@ class Gatherer:
         self._pw = await start_playwright(self.settings.concurrency)
         try:
             self.browser = await self._pw.chromium.launch(
-                executable_path=self.browser_path, args=LAUNCH_ARGS, headless=True, timeout=60_000)
+                executable_path=self.browser_path, args=LAUNCH_ARGS + (PORT_BOUND if self.secrets.cookies else []),
+                headless=True, timeout=60_000)
         except Exception:
             await self._pw.stop()
             raise
@@ -231,17 +244,27 @@ class Gatherer:
         assert self.browser is not None
         ctx = await self.browser.new_context(
             user_agent=self.settings.user_agent,
-            extra_http_headers=self.secrets.headers or None,
             ignore_https_errors=self.settings.insecure,
             viewport=dict(DESKTOP_VIEWPORT),
             service_workers="block",
         )
-        if self.secrets.cookies:
-            await ctx.add_cookies(self.secrets.cookies)  # type: ignore[arg-type]
+        if self.secrets.headers and self._creds.scope.start_urls:
+            # only requests to the audited site get the headers: the pattern is matched in
+            # Playwright's driver, so requests to other hosts never come through Python (a
+            # context-wide extra_http_headers sent them to every off-site script and image)
+            await ctx.route(self._creds.scope.pattern(), self._with_credentials)
         if self._axe_options is not None:
             await ctx.add_init_script(script=INIT_AXE)
         ctx.set_default_timeout(self.settings.page_timeout * 1000)
         return ctx
+
+    async def _with_credentials(self, route: Any, request: Any) -> None:
+        if not self._creds.allows(request.url):  # the pattern's near miss (http of an https site)
+            await route.fallback()
+            return
+        # Chromium does not carry headers set here over to a redirect's next hop, which is
+        # routed (or not) on its own URL
+        await route.fallback(headers={**request.headers, **self.secrets.headers})
 
     async def visit(self, context: BrowserContext, url: str, depth: int = 0) -> PageArtifacts:
         """Visit one page; never raises for page problems (they land in ``error``).
@@ -266,8 +289,15 @@ class Gatherer:
             art.error = f"could not open a tab within {TAB_TIMEOUT:g}s"
             return art
         healthy = False
+        page._ia_left_scope = None  # type: ignore[attr-defined]
         try:
             await asyncio.wait_for(self._visit(page, art), deadline)
+            left = page._ia_left_scope  # type: ignore[attr-defined]
+            if left is not None:
+                # it tried to go to another site: recorded where it was going (the crawler
+                # skips it as off-site), its measurements of the page it left are not kept
+                healthy = True
+                return _left_scope(art, left)
             if not art.error:
                 await self._run_actions(page, art)
             healthy = not art.error and not page._ia_wedged  # type: ignore[attr-defined]
@@ -327,8 +357,78 @@ class Gatherer:
         page.on("dialog", lambda d: asyncio.ensure_future(_dismiss(d)))
         page.on("crash", lambda _p: setattr(page, "_ia_crashed", True))
         page._ia_quiet = _NetworkQuiet(page)  # type: ignore[attr-defined]
+        page._ia_left_scope = None  # type: ignore[attr-defined]
+        if self.secrets.cookies and not getattr(context, "_ia_cookies", False):
+            await self._set_cookies(context, page)
+            context._ia_cookies = True  # type: ignore[attr-defined]
+        if self._creds.scope.start_urls:
+            await self._guard_navigation(page)
         self._tabs[context] = page
         return page
+
+    async def _set_cookies(self, context: BrowserContext, page: Page) -> None:
+        """The --cookie values, bound to the start URL's origin (scheme, host and port).
+
+        A browser sends a host's cookies to every port of it (RFC 6265), so a server on
+        another port of the same host would receive them. With Chromium's port-bound
+        cookies (PORT_BOUND, on only for scans given --cookie) a cookie goes to the port it
+        was set for: DevTools' Network.setCookies takes that port, Playwright's add_cookies
+        does not."""
+        cookies = []
+        for c in self.secrets.cookies:
+            parts = urlsplit(c["url"])
+            secure = parts.scheme.lower() == "https"
+            port = parts.port or (443 if secure else 80)
+            cookies.append({"name": c["name"], "value": c.get("value", ""), "url": c["url"], "sourcePort": port,
+                            "sourceScheme": "Secure" if secure else "NonSecure"})
+        try:
+            cdp = await cdp_session(page)
+            await cdp.send("Network.setCookies", {"cookies": cookies})
+        except Exception:  # no DevTools session (not Chromium): the host's cookies, as before
+            await context.add_cookies(self.secrets.cookies)  # type: ignore[arg-type]
+
+    async def _guard_navigation(self, page: Page) -> None:
+        """Stop the tab's own document from leaving the audited site.
+
+        A crawled page that redirects elsewhere (HTTP, meta refresh, script) must not load
+        the other site's page and assets: its navigation is aborted before it is sent (as
+        ERR_ABORTED: no error page replaces the one it left), and its target is kept
+        (``_ia_left_scope``) for the crawler to record as off-site. Only document requests
+        pause (a DevTools Fetch pattern on resource type), in the tab's
+        own session, so subresources and the HTTP cache are untouched (a Playwright route
+        would pause every request and disable the cache). Frames may still show other
+        sites."""
+        try:
+            cdp = await cdp_session(page)
+            tree = await cdp.send("Page.getFrameTree")
+            main = tree["frameTree"]["frame"]["id"]
+        except Exception:  # no DevTools session (not Chromium): unguarded, as before
+            return
+
+        pending: set[asyncio.Future[None]] = set()
+
+        def on_paused(ev: dict[str, Any]) -> None:
+            task = asyncio.ensure_future(self._judge_navigation(cdp, page, main, ev))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        cdp.on("Fetch.requestPaused", on_paused)
+        await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
+                                                      "requestStage": "Request"}]})
+
+    async def _judge_navigation(self, cdp: Any, page: Page, main: str, ev: dict[str, Any]) -> None:
+        url = ev.get("request", {}).get("url", "")
+        leaves = (ev.get("frameId") == main and url.lower().startswith(("http:", "https:"))
+                  and not self._creds.scope.contains(url))
+        try:
+            if leaves:
+                if page._ia_left_scope is None:  # type: ignore[attr-defined]
+                    page._ia_left_scope = url  # type: ignore[attr-defined]
+                await cdp.send("Fetch.failRequest", {"requestId": ev["requestId"], "errorReason": "Aborted"})
+            else:
+                await cdp.send("Fetch.continueRequest", {"requestId": ev["requestId"]})
+        except Exception:  # the tab closed meanwhile
+            pass
 
     async def _run_actions(self, page: Page, art: PageArtifacts) -> None:
         budget = self.action_budget

@@ -7,8 +7,10 @@ debug echo; those values must never reach checks, the store or any output.
 from __future__ import annotations
 
 import base64
+import html
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from .model import PageArtifacts, SiteArtifacts
 from .settings import Secrets
@@ -17,21 +19,33 @@ REDACTED = "[redacted]"
 
 
 def redaction_values(secrets: Secrets, extra: Iterable[str] = ()) -> list[str]:
-    """Longest first, so a value containing another is replaced whole. Very short values
-    (under 4 characters) are skipped: replacing them would mangle ordinary text."""
-    vals = {v for v in [*secrets.values(), *extra] if v and len(v) >= 4}
-    if any(v.lower().startswith("basic ") for v in vals):
-        vals |= {v.split(" ", 1)[1] for v in vals if v.lower().startswith("basic ")}
-    for v in list(vals):  # a basic-auth header hides the password: redact it in clear too
-        if v.lower().startswith("basic "):
+    """Every form a secret may come back in, longest first (a value containing another is
+    replaced whole). A site echoes what it received, and not always as sent: the whole
+    ``Basic ...`` header, its base64 token, the ``user:password`` inside and the password; and
+    each of them URL-encoded (in a link or a query), HTML-escaped (in an attribute) or
+    base64-encoded. Very short values (under 4 characters) are skipped: replacing them would
+    mangle ordinary text."""
+    base = {v for v in [*secrets.values(), *extra] if v}
+    for v in list(base):
+        scheme, _, token = v.partition(" ")
+        if scheme.lower() == "basic" and token:
+            base.add(token)
             try:
-                vals.add(base64.b64decode(v.split(" ", 1)[1]).decode().partition(":")[2])
+                pair = base64.b64decode(token, validate=True).decode()
             except (ValueError, UnicodeDecodeError):
-                pass
-    vals = {v for v in vals if v and len(v) >= 4}
-    if any(v.lower().startswith("bearer ") for v in vals):
-        vals |= {v.split(" ", 1)[1] for v in vals if v.lower().startswith("bearer ") and len(v) > 11}
-    return sorted(vals, key=len, reverse=True)
+                continue
+            base |= {pair, pair.partition(":")[2]}
+        elif scheme.lower() == "bearer" and len(token) >= 4:
+            base.add(token)
+    vals = set()
+    for v in base:
+        if len(v) < 4:
+            continue
+        raw = v.encode()
+        b64 = base64.b64encode(raw).decode()
+        vals |= {v, quote(v, safe=""), quote(v), quote_plus(v), html.escape(v), html.escape(v, quote=False),
+                 b64, b64.rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    return sorted((v for v in vals if len(v) >= 4), key=len, reverse=True)
 
 
 def redact_text(text: str, values: Iterable[str]) -> str:

@@ -8,6 +8,7 @@ over compact page summaries read back from the store.
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import ssl
 import time
@@ -32,12 +33,13 @@ from .crawl import (
     canonicalize,
     parse_sitemap,
 )
+from .credentials import CredentialScope
 from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
 from .scoring import SEVERITY_WEIGHT
-from .settings import Secrets, Settings
+from .settings import MAX_CRAWL_DELAY, Secrets, Settings
 from .store import Store, new_run_id, now_iso
 
 MAX_SITEMAPS = 50
@@ -125,6 +127,8 @@ class HostLimiter:
         self.slowdowns = 0
         self.min_in_flight = self.per_host
         self.max_spacing = delay
+        self.crawl_delay_asked: float | None = None
+        """robots.txt's Crawl-delay, as asked (honoured up to MAX_CRAWL_DELAY)."""
 
     def capacity(self, host: str) -> int:
         return self.per_host - self._held.get(host, 0)
@@ -180,7 +184,9 @@ class HostLimiter:
                 "busy_answers": dict(sorted(self.busy_answers.items())), "pauses": self.pauses,
                 "longest_pause_s": round(self.longest_pause, 1), "slowdowns": self.slowdowns,
                 "min_in_flight": self.min_in_flight, "max_spacing_s": round(self.max_spacing, 2),
-                "events": list(self.events), "events_total": self.events_total}
+                "events": list(self.events), "events_total": self.events_total,
+                "crawl_delay_asked_s": self.crawl_delay_asked,
+                "crawl_delay_capped_s": MAX_CRAWL_DELAY if (self.crawl_delay_asked or 0) > MAX_CRAWL_DELAY else None}
 
     def restore(self, prior: dict[str, Any] | None) -> None:
         """Carry the record of an interrupted run's earlier part into this one (``--resume``)."""
@@ -195,6 +201,8 @@ class HostLimiter:
         self.min_in_flight = min(self.min_in_flight, int(prior.get("min_in_flight") or self.per_host))
         self.events = [*(prior.get("events") or []), "(resumed)"][:self.MAX_EVENTS]
         self.events_total += int(prior.get("events_total") or 0)
+        if self.crawl_delay_asked is None:
+            self.crawl_delay_asked = prior.get("crawl_delay_asked_s")
 
     def observe(self, host: str, seconds: float | None) -> None:
         """One page's server response time (time to first byte): adapt to the host's pace."""
@@ -291,7 +299,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     """
     site = SiteArtifacts(start_url=start_url)
     async with site_client(settings, secrets) as client:
-        status = await _preflight(client, settings, site, start_url)
+        status = await _preflight(client, settings, secrets, site, start_url)
         site.extra["start_status"] = status
         root = f"{urlsplit(start_url).scheme}://{urlsplit(start_url).netloc}"
         try:
@@ -336,11 +344,12 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
     return site, page_urls
 
 
-async def _preflight(client: httpx.AsyncClient, settings: Settings, site: SiteArtifacts, start_url: str) -> int:
+async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Secrets, site: SiteArtifacts,
+                     start_url: str) -> int:
     """Fetch the start URL once (retrying a 429/503 politely) or raise CouldNotAudit saying why."""
     if settings.insecure and start_url.startswith("https:"):
         # --insecure accepts a bad certificate, but the audit still reports it (site.extra["tls_error"])
-        async with httpx.AsyncClient(headers=client.headers, timeout=client.timeout, verify=True) as strict:
+        async with site_client(settings, secrets, verify=True) as strict:
             try:
                 await strict.head(start_url)
                 site.extra["tls_error"] = None  # verified: nothing to report
@@ -410,11 +419,24 @@ def retry_after(headers: Any, attempt: int) -> float:
     return min(max(secs, 0.0), MAX_RETRY_AFTER)
 
 
-def site_client(settings: Settings, secrets: Secrets) -> httpx.AsyncClient:
-    """The HTTP client for site-level requests: our user agent, headers, TLS policy, bounded."""
-    return httpx.AsyncClient(headers={"User-Agent": settings.user_agent, **secrets.headers},
+def site_client(settings: Settings, secrets: Secrets, *, verify: bool | None = None) -> httpx.AsyncClient:
+    """The HTTP client for site-level requests: our user agent, TLS policy, bounded.
+
+    The credentials (--header, --auth, --cookie) are not client headers: a request hook sets
+    them on each request to the audited site and takes them off a redirect hop, a sitemap or
+    a link to any other host (httpx copies a request's headers to its redirect, and strips
+    only Authorization across origins)."""
+    hooks: dict[str, list[Any]] = {}
+    creds = CredentialScope(secrets, settings.start_urls, settings.scope)
+    if creds:
+        async def add_credentials(request: httpx.Request) -> None:
+            creds.apply(str(request.url), request.headers)
+
+        hooks["request"] = [add_credentials]
+    return httpx.AsyncClient(headers={"User-Agent": settings.user_agent},
                              timeout=httpx.Timeout(min(settings.page_timeout, 20.0)), follow_redirects=True,
-                             verify=not settings.insecure, max_redirects=20)
+                             verify=(not settings.insecure) if verify is None else verify, max_redirects=20,
+                             event_hooks=hooks)
 
 
 class Scanner:
@@ -473,8 +495,12 @@ class Scanner:
             for u in sitemap_urls:
                 frontier.add(u, 1, "sitemap.xml")
             self._persist(frontier)
-        delay = max(s.delay, robots.crawl_delay() or 0.0)
+        asked = robots.crawl_delay()
+        if asked is not None and not (math.isfinite(asked) and asked > 0):
+            asked = None  # "nan", "-1": no usable delay
+        delay = max(s.delay, min(asked or 0.0, MAX_CRAWL_DELAY))
         limiter = HostLimiter(s.per_host or s.concurrency, delay)
+        limiter.crawl_delay_asked = asked
         if resume:
             limiter.restore((self.store.get_run(self.run_id) or {}).get("pacing"))
         from .gather import Gatherer  # Playwright is imported only when a scan runs

@@ -22,6 +22,18 @@ MB_PER_WORKER = 300
 MB_RESERVED = 600
 MAX_DEFAULT_CONCURRENCY = 16
 
+#: The largest values the options take (--concurrency, --page-timeout ...; the config file's
+#: keys alike). Each worker is a browser context of ~300 MB at peak (MB_PER_WORKER): 64 is
+#: ~19 GB. The times are far past any useful wait, and finite.
+MAX_CONCURRENCY = 64
+MAX_PAGE_TIMEOUT = 600
+MAX_AXE_TIMEOUT = 1800
+MAX_DELAY = 600
+MAX_TIME = 7 * 24 * 3600
+#: A robots.txt Crawl-delay is honoured up to this many seconds between requests (one of
+#: 100000 would make a 50-page scan take two months); the run's pacing says when it was cut.
+MAX_CRAWL_DELAY = 30.0
+
 
 def available_memory_mb() -> int | None:
     """Memory the kernel can hand out without swapping (Linux ``MemAvailable``), or None."""
@@ -62,7 +74,8 @@ class Settings:
     per_host: int = 0
     """Pages in flight per host at once; 0 means the same as concurrency."""
     delay: float = 0.0
-    """Seconds between requests to one host (robots.txt Crawl-delay wins if larger)."""
+    """Seconds between requests to one host (robots.txt Crawl-delay wins if larger, up to
+    MAX_CRAWL_DELAY)."""
     user_agent: str = DEFAULT_USER_AGENT
     obey_robots: bool = True
     scope: str = "host"

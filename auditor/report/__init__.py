@@ -48,11 +48,17 @@ def pacing_note(pacing: dict[str, Any] | None) -> str | None:
     responses), or None when it did not: a long scan may be the site's doing."""
     if not pacing:
         return None
+    capped = ""
+    if pacing.get("crawl_delay_capped_s"):
+        capped = (f"robots.txt asks for a Crawl-delay of {pacing.get('crawl_delay_asked_s'):g} s between requests; "
+                  f"the crawler waited {pacing['crawl_delay_capped_s']:g} s at most.")
     busy = pacing.get("busy_answers") or {}
     n_busy = sum(busy.values())
     slow = pacing.get("slowdowns") or 0
     if not n_busy and not slow:
-        return None
+        return capped or None
+    if capped:
+        return capped + " " + (pacing_note({k: v for k, v in pacing.items() if k != "crawl_delay_capped_s"}) or "")
     def times(n: int, what: str) -> str:
         return f"{n} {what}" + ("" if n == 1 else "s")
 
