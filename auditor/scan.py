@@ -695,6 +695,9 @@ class Scanner:
         documents = {u: sorted(set(srcs)) for u, srcs in frontier.documents.items()}
         site.extra["documents"] = documents
         pages = self.store.pages(self.run_id)
+        from checks.branding import site_uswds  # the site's USWDS version, for the reports
+
+        site.extra["uswds"] = site_uswds(pages)
         async with site_client(self.settings, self.secrets) as client:
             await run_site_gatherers("after", SiteGatherContext(client, site, self.settings, self.settings.start_urls[0],
                                                                 pages=pages, documents=documents))

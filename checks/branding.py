@@ -32,6 +32,40 @@ USWDS_VERSION = re.compile(r"uswds[@/ -]v?(\d+\.\d+\.\d+)|uswds[^\"'\s]*?[?&]v=(
                            r"uswds-(\d+\.\d+\.\d+)|uswds v(\d+\.\d+\.\d+)", re.I)
 PUBLIC_SANS = re.compile(r"public[ -_]?sans", re.I)
 USWDS_PRESENT = 0.5
+#: What real builds ship when no file names the version: USWDS 3 added ``uswds-init.js``
+#: (the script that hides the page until components load); USWDS 2 renamed the 1.x classes to
+#: BEM (``usa-banner-header`` -> ``usa-banner__header``, ``usa-grid`` -> ``grid-container``).
+USWDS3_INIT = re.compile(r"uswds-init(\.min)?\.js", re.I)
+USWDS1_CLASSES = re.compile(r"\busa-(banner-header|banner-inner|grid(-full)?|width-[a-z-]+|nav-submenu|"
+                            r"accordion-button|header-extended|footer-primary-section|button-primary)\b")
+USWDS2_CLASSES = re.compile(r"\busa-[a-z]+(-[a-z]+)*__[a-z]+|\bgrid-container\b")
+#: Majors that get no more releases or fixes.
+UNSUPPORTED_MAJORS = {1, 2}
+
+
+def version_evidence(page: PageArtifacts, html: str, versions: set[str]) -> dict[str, Any]:
+    """The USWDS version a page shows and where it was read: a version string (asset URL,
+    inline), an asset's banner comment (``probes["uswds_assets"]``, the start page), or the
+    major version its markup belongs to. ``version`` None where nothing says."""
+    if versions:
+        v = sorted(versions, key=lambda x: [int(p) for p in x.split(".")])[-1]
+        return {"version": v, "major": int(v.split(".")[0]), "source": "a version string in an asset URL or the page"}
+    for a in ((page.probes or {}).get("uswds_assets") or {}).get("assets") or []:
+        if isinstance(a, dict) and a.get("version"):
+            return {"version": a["version"], "major": int(a["version"].split(".")[0]),
+                    "source": f"the banner comment of {a.get('url')}"}
+    scripts = list(page.requests) + re.findall(r"""<script[^>]+src=["']([^"']+)""", html[:200_000])
+    if any(USWDS3_INIT.search(u) for u in scripts):
+        return {"version": "3.x", "major": 3, "source": "uswds-init.js (added in USWDS 3)"}
+    v1 = sorted({m.group(0) for m in USWDS1_CLASSES.finditer(html)})
+    v2 = bool(USWDS2_CLASSES.search(html))
+    # USWDS 2 renamed every one of these; three or more are markup built for the 1.x stylesheet
+    # (a site's own BEM-named classes beside them do not make it 2.x: plainlanguage.gov)
+    if len(v1) >= 3:
+        return {"version": "1.x", "major": 1, "source": f"USWDS 1 class names ({', '.join(v1[:3])}, ...)"}
+    if v2:
+        return {"version": "2.x or later", "major": None, "source": "USWDS 2+ class names (usa-banner__header, ...)"}
+    return {"version": None, "major": None, "source": ""}
 
 
 def find_banner(doc):
@@ -106,7 +140,7 @@ def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
     conf = (0.4 if assets else 0) + (0.2 if versions else 0) + (0.3 if classes >= 10 else 0.1 if classes >= 3 else 0) \
         + (0.1 if public_sans else 0)
     return {"confidence": round(min(conf, 1.0), 2), "versions": sorted(versions), "asset": bool(assets),
-            "usa_classes": classes, "public_sans": public_sans}
+            "usa_classes": classes, "public_sans": public_sans, **version_evidence(page, html, versions)}
 
 
 @check(id="brand-uswds", family="branding", title="Page uses the U.S. Web Design System",
@@ -117,7 +151,8 @@ def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
        artifacts=("html",), weight=W[Severity.MEDIUM])
 def uswds(page: PageArtifacts) -> Outcome:
     s = uswds_signals(page)
-    detail = (f"confidence {s['confidence']}; version {', '.join(s['versions']) or 'unknown'}; "
+    version = f"{s['version']} ({s['source']})" if s.get("version") else "unknown"
+    detail = (f"confidence {s['confidence']}; version {version}; "
               f"{s['usa_classes']} usa- classes; Public Sans {'yes' if s['public_sans'] else 'no'}")
     if s["confidence"] >= USWDS_PRESENT:
         return Outcome(Status.PASS, detail=detail)
@@ -200,3 +235,50 @@ def consistent(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
                     continue
                 findings.append(consistent.finding(url, f"Page {what} from most pages", selector=region))
     return Outcome(Status.FAIL, findings=findings) if findings else Outcome(Status.PASS)
+
+
+def site_uswds(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The site's USWDS version from its pages' summaries: the most specific evidence any page
+    gives (a full version over a major; the start page's asset banner comment counts like any
+    other), ``{"version", "major", "source", "supported", "pages"}``."""
+    best: dict[str, Any] | None = None
+    seen = 0
+    rank = lambda e: (2 if re.match(r"\d+\.\d+\.\d+$", str(e.get("version") or "")) else  # noqa: E731
+                      1 if e.get("major") else 0 if e.get("version") else -1)
+    for p in pages:
+        if p.get("error"):
+            continue
+        u = ((p.get("summary") or {}).get("brand") or {}).get("uswds") or {}
+        if (u.get("confidence") or 0) < USWDS_PRESENT:
+            continue
+        seen += 1
+        if best is None or rank(u) > rank(best):
+            best = {**u, "page": p.get("final_url") or p.get("url")}
+    if best is None:
+        return {"version": None, "major": None, "source": "", "supported": None, "pages": 0}
+    major = best.get("major")
+    return {"version": best.get("version"), "major": major, "source": best.get("source") or "",
+            "supported": (major not in UNSUPPORTED_MAJORS) if major else None, "pages": seen,
+            "page": best.get("page")}
+
+
+@check(id="brand-uswds-version", family="branding", title="The site is on a supported USWDS version",
+       failure_title="The site's USWDS version is out of support",
+       description="USWDS 1.x and 2.x get no more releases, fixes or accessibility updates; build on USWDS 3. "
+                   "The version is read from asset URLs, the package's banner comment in its CSS/JS, "
+                   "uswds-init.js (USWDS 3) or the markup's class names (USWDS 1 vs BEM).",
+       help_url="https://designsystem.digital.gov/about/releases/", requirements=REQ, severity=Severity.MEDIUM,
+       scope="site", weight=W[Severity.MEDIUM])
+def uswds_version(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
+    u = site_uswds(ctx.pages)
+    if not u["pages"]:
+        return Outcome(Status.NOT_APPLICABLE, detail="USWDS not detected")
+    if not u["version"]:
+        return Outcome(Status.PASS, detail="USWDS detected; its version is not shown anywhere the audit can read")
+    where = f"USWDS {u['version']}, from {u['source']}"
+    if u["supported"] is False:
+        return Outcome(Status.WARN, detail=where, findings=[uswds_version.finding(
+            u.get("page") or site.start_url, f"The site is on {where}: USWDS {u['major']}.x is out of support "
+                                             "(no more releases or fixes); move to USWDS 3.",
+            status=Status.WARN, help_url="https://designsystem.digital.gov/documentation/migration/")])
+    return Outcome(Status.PASS, detail=where)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from auditor.checking import SiteContext, check
+from auditor.crawl import canonicalize
 from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
 
 from ._probes import conclude, probe, url_of
@@ -104,6 +105,9 @@ def link_destination(href: object, aliases: dict[str, str] | None = None) -> str
     if not isinstance(href, str) or not href.strip():
         return None
     href = href.strip()
+    if href[:5].lower() in ("http:", "https"):
+        # the page the crawler knows it by: session and tracking parameters are not another place
+        href = canonicalize(href) or href
     try:
         parts = urlsplit(href)
     except ValueError:

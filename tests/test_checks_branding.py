@@ -66,3 +66,54 @@ def test_header_compared_by_stable_structure_not_the_current_sections_menu():
     other = page(NAV.format(open="false", cur1="", sub="", note="").replace("Training", "Courses"), url=BASE + "d")
     out = run_site("brand-consistent", SiteArtifacts(start_url=BASE), [plain, here, deeper, other])
     assert out.status is Status.FAIL and [f.page_url for f in out.findings] == [BASE + "d"]
+
+
+V1_MARKUP = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="/assets/css/main.css"></head><body>'
+             '<div class="usa-banner"><header class="usa-banner-header"><div class="usa-grid usa-banner-inner">'
+             '<p>An official website of the United States government</p></div></header></div>'
+             '<div class="usa-width-one-whole"><button class="usa-accordion-button">Menu</button></div>'
+             '<footer class="usa-footer"><div class="usa-footer__secondary-section"></div></footer>'
+             '<script src="/assets/uswds/js/uswds.min.js"></script></body></html>')
+
+
+def test_uswds_version_from_what_real_builds_ship():
+    from checks.branding import uswds_signals
+
+    def version(html, **kw):
+        s = uswds_signals(page(html, **kw))
+        return s["version"], s["major"]
+
+    # plainlanguage.gov (uswds-jekyll 1.4.1): the 1.x class names, beside a few BEM ones of its own
+    assert version(V1_MARKUP) == ("1.x", 1)
+    # section508.gov, digital.gov: uswds-init.js came with USWDS 3
+    v3 = V1_MARKUP.replace("usa-banner-header", "usa-banner__header").replace("usa-grid", "grid-container") \
+        .replace("usa-accordion-button", "usa-accordion__button").replace("usa-width-one-whole", "grid-col") \
+        .replace("/assets/uswds/js/uswds.min.js", "/assets/js/uswds-init.min.js")
+    assert version(v3) == ("3.x", 3)
+    # BEM alone: 2 or later, no major claimed
+    assert version(v3.replace("uswds-init.min.js", "uswds.min.js")) == ("2.x or later", None)
+    # a version in an asset URL wins, and so does the banner comment read from the start page's asset
+    assert version(v3, requests=["http://127.0.0.1/uswds-3.8.1/css/uswds.min.css"])[0] == "3.8.1"
+    got = uswds_signals(page(V1_MARKUP, probes={"uswds_assets": {"assets": [
+        {"url": "http://127.0.0.1/assets/uswds/css/uswds.min.css", "version": "1.3.1"}]}}))
+    assert got["version"] == "1.3.1" and "banner comment" in got["source"]
+
+
+def test_banner_comment_of_the_package_files():
+    from auditor.gatherers.uswds_assets import version_in
+
+    assert version_in("/*! uswds v1.3.1 */\n/*! normalize.css v3.0.3 */") == "1.3.1"
+    assert version_in("/*! @uswds/uswds v3.8.0 */html{}") == "3.8.0"
+    assert version_in("/*! uswds @version */html{}") is None  # an unrendered placeholder says nothing
+
+
+def test_site_on_uswds_1_is_told_it_is_out_of_support():
+    home = page(V1_MARKUP.replace("</body>", "<p class='usa-sr-only'></p>" * 12 + "</body>"), url=BASE)
+    out = run_site("brand-uswds-version", SiteArtifacts(start_url=BASE), [home])
+    assert out.status is Status.WARN
+    assert "USWDS 1.x" in out.findings[0].message and "out of support" in out.findings[0].message
+    v3 = page(asset("branding", "uswds-v3.html"), url=BASE)
+    got = run_site("brand-uswds-version", SiteArtifacts(start_url=BASE), [v3])
+    assert got.status is Status.PASS
+    none = page("<html><body><p>No design system</p></body></html>", url=BASE)
+    assert run_site("brand-uswds-version", SiteArtifacts(start_url=BASE), [none]).status is Status.NOT_APPLICABLE

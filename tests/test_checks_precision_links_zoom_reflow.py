@@ -318,3 +318,12 @@ def test_links_that_redirect_to_one_page_go_to_one_place():
     assert len(ambiguous_link_groups(links)) == 1
     resolved = {"http://127.0.0.1/join": "http://127.0.0.1/about/contribute/"}
     assert ambiguous_link_groups(links, resolved=resolved) == []
+
+
+def test_session_and_tracking_variants_of_a_page_are_one_place():
+    from auditor.gatherers.link_targets import candidates
+
+    links = [{"name": "About us", "href": "http://127.0.0.1:8104/about?sid=abc123"},
+             {"name": "About us", "href": "http://127.0.0.1:8104/about?utm_source=mail#team"}]
+    assert candidates(links, "http://127.0.0.1:8104/") == []  # nothing fetched: one page to the crawler
+    assert len({link_destination(lk["href"]) for lk in links}) == 1

@@ -18,6 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from ..crawl import canonicalize
 from . import page_action
 
 MAX_URLS = 12
@@ -29,11 +30,13 @@ _REFRESH_URL = re.compile(r"""content\s*=\s*["']?\s*0*\s*[;,]\s*url\s*=\s*['"]?(
 
 
 def _key(href: str) -> str:
-    return urldefrag(href)[0].rstrip("/")
+    """The page a URL is known by to the crawler (fragment, session and tracking parameters
+    dropped), without a trailing slash."""
+    return (canonicalize(href) or urldefrag(href)[0]).rstrip("/")
 
 
 def candidates(links: list[dict[str, Any]], page_url: str) -> list[str]:
-    """Same-site hrefs of link groups that share a name but not a URL."""
+    """One same-site href for each page of link groups that share a name but not a page."""
     here = urlsplit(page_url)
     groups: dict[str, set[str]] = {}
     for lk in links:
@@ -44,12 +47,14 @@ def candidates(links: list[dict[str, Any]], page_url: str) -> list[str]:
         if name and isinstance(href, str) and href.startswith(("http://", "https://")):
             groups.setdefault(name, set()).add(href)
     out: list[str] = []
+    keys: set[str] = set()
     for hrefs in groups.values():
         if len({_key(h) for h in hrefs}) < 2:
             continue
         for h in sorted(hrefs):
             t = urlsplit(h)
-            if (t.scheme, t.netloc.lower()) == (here.scheme, here.netloc.lower()) and h not in out:
+            if (t.scheme, t.netloc.lower()) == (here.scheme, here.netloc.lower()) and _key(h) not in keys:
+                keys.add(_key(h))
                 out.append(h)
     return out[:MAX_URLS]
 
@@ -86,4 +91,11 @@ async def link_targets(page: Any, art: Any, settings: Any) -> dict[str, Any] | N
             continue
         if _key(final) != _key(href):
             resolved[href] = final
+    # every spelling of a page resolved leads where it leads
+    for lk in links:
+        href = lk.get("href") if isinstance(lk, dict) else None
+        if isinstance(href, str) and href not in resolved:
+            got = next((v for k, v in resolved.items() if _key(k) == _key(href)), None)
+            if got:
+                resolved[href] = got
     return {"resolved": resolved, "checked": len(todo)}
