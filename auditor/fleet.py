@@ -305,6 +305,7 @@ FACT_CHECKS: dict[str, str] = {
 }
 REQUIRED_LINK_PREFIX = "links-"
 _VERSION = re.compile(r"version ([0-9][0-9.]*[0-9])")
+_SITE_VERSION = re.compile(r"USWDS ([0-9][^,]*), from")
 
 
 def site_facts(outcomes: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -318,11 +319,18 @@ def site_facts(outcomes: Iterable[dict[str, Any]]) -> dict[str, str]:
         passed = statuses.count("pass")
         failed = statuses.count("fail") + statuses.count("warn")
         facts[column] = ("yes" if passed and not failed else "partly" if passed else "no" if failed else "n/a")
-    versions = sorted({m.group(1) for o in by_check.get("brand-uswds", [])
-                       if (m := _VERSION.search(o.get("detail") or ""))})
+    # the site's version as brand-uswds-version judged it ("USWDS 3.x, from uswds-init.js"),
+    # else the versions the pages' brand-uswds details name
+    site_version = [m.group(1) for o in by_check.get("brand-uswds-version", [])
+                    if (m := _SITE_VERSION.search(o.get("detail") or ""))]
+    versions = site_version or sorted({m.group(1) for o in by_check.get("brand-uswds", [])
+                                       if (m := _VERSION.search(o.get("detail") or ""))})
     facts["uswds_version"] = ", ".join(versions)
+    # a required link is there when its check found it wherever it is required: passed, or
+    # warned that it sits outside the footer (the link exists; where it sits is another
+    # finding). A fail on any page (the privacy link is required on every page) is a gap.
     links = {cid: [o["status"] for o in rows] for cid, rows in by_check.items() if cid.startswith(REQUIRED_LINK_PREFIX)}
-    present = sum(1 for sts in links.values() if "pass" in sts)
+    present = sum(1 for sts in links.values() if "fail" not in sts and ("pass" in sts or "warn" in sts))
     facts["required_links"] = f"{present}/{len(links)}" if links else "n/a"
     return facts
 

@@ -92,3 +92,82 @@ def _simhash_reference(text: str, k: int = 5) -> str | None:
 
 def hamming(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+#: Running prose: the blocks plain-language advice is about.
+PROSE_BLOCKS = ("p", "li", "dd")
+#: Not the site's own running prose: code, tables (data, and the before/after example tables of
+#: a plain-language guide), quotations, captions, controls, and the page's furniture.
+NOT_PROSE = frozenset(BOILERPLATE + ("pre", "code", "kbd", "samp", "table", "blockquote", "q", "figcaption",
+                                     "caption", "button", "label", "select", "textarea", "h1", "h2", "h3", "h4",
+                                     "h5", "h6"))
+#: Class names of cards, pagination, breadcrumbs, side navigation, tags and bylines, and of
+#: examples marked as such ("example", "before", "dont", "incorrect").
+NOT_PROSE_CLASS = re.compile(r"(?:^|[\s_-])(?:cards?|collection|pagination|pager|breadcrumbs?|sidenav|tags?|byline|"
+                             r"meta|prev|next|examples?|before|dont|do-not|incorrect|wrong)(?:$|[\s_-])", re.I)
+#: A block shorter than this, without closing punctuation, is a label or a link line.
+MIN_PROSE_WORDS = 12
+#: A block whose words are mostly link text is a link list or a card, not prose.
+MAX_LINK_SHARE = 0.5
+
+
+def _not_prose(el, root) -> bool:
+    for a in [el, *el.iterancestors()]:
+        if not isinstance(a.tag, str):
+            continue
+        if a.tag in NOT_PROSE or (a.get("role") or "") in BOILERPLATE_ROLES or a.get("hidden") is not None \
+                or (a.get("aria-hidden") or "") == "true" or NOT_PROSE_CLASS.search(a.get("class") or "") \
+                or "usa-banner" in (a.get("class") or ""):
+            return True
+        if a is root:
+            break
+    return False
+
+
+def _own_text(el) -> tuple[str, str]:
+    """The block's text and the part of it that is link text, without nested prose blocks
+    and nested lists (read on their own)."""
+    parts: list[tuple[str, bool]] = []
+
+    def walk(e, in_link: bool) -> None:
+        if e.text:
+            parts.append((e.text, in_link))
+        for child in e:
+            if isinstance(child.tag, str) and child.tag not in _NESTED:
+                walk(child, in_link or child.tag == "a")
+            if child.tail:
+                parts.append((child.tail, in_link))
+
+    walk(el, el.tag == "a")
+    return fold("".join(t for t, _ in parts)), fold(" ".join(t for t, link in parts if link))
+
+
+_NESTED = frozenset(PROSE_BLOCKS + ("ul", "ol", "dl", "script", "style", "template"))
+
+
+@lru_cache(maxsize=16)
+def prose_text(html: str) -> str:
+    """The main content's running prose: paragraphs, list items and definitions written in
+    sentences; not headings, navigation, cards, link lists, pagination ("Previous", "Next"),
+    captions, code, tables or quotations and examples marked as such. Each block ends a
+    sentence."""
+    doc = parse(html)
+    roots = doc.xpath("//main|//*[@role='main']") or doc.xpath("//article") or doc.xpath("//body")
+    if not roots:
+        return ""
+    root = roots[0]
+    out = []
+    for el in root.iter(*PROSE_BLOCKS):
+        if _not_prose(el, root):
+            continue
+        text, link_text = _own_text(el)
+        n = len(words(text))
+        if not n:
+            continue
+        if len(words(link_text)) / n >= MAX_LINK_SHARE:
+            continue
+        ended = re.search(r"[.!?:;]['\"’”)]*\s*$", text)
+        if n < MIN_PROSE_WORDS and not ended:
+            continue
+        out.append(text if ended else text + ".")
+    return " ".join(out)

@@ -15,8 +15,22 @@ from ._html import parse
 
 LANGUAGE = re.compile(r"^(espa[nñ]ol|english|français|中文|tiếng việt|한국어|русский|português|"
                       r"other languages|languages|idiomas)$", re.I)
-ACCOUNT = re.compile(r"\b(sign in|log ?in|my account|sign up|create (an )?account|iniciar sesi[oó]n)\b", re.I)
+ACCOUNT = re.compile(r"\b(sign in|log ?in(?![.\w])|my account|sign up|create (an )?account|iniciar sesi[oó]n)\b", re.I)
 PREFS = re.compile(r"\b(preferences|settings|subscribe|email updates|alerts|dark mode|text size)\b", re.I)
+#: A control says what it does in a few words; a longer link text is a headline or a sentence
+#: that mentions accounts or settings ("How Login.gov uses roadmapping", "Check your settings").
+MAX_CONTROL_WORDS = 5
+#: Destinations of account and preference controls, whatever their text.
+CONTROL_HREF = re.compile(r"/(sign[-_]?in|log[-_]?in|account|my[-_]?account|profile|preferences|"
+                          r"subscribe|subscriptions)(/|$|\?)", re.I)
+
+
+def _control(text: str, href: str, region: str) -> bool:
+    """Whether a link reads as a control: a few words, outside the main content's prose, or
+    pointing at an account/preferences destination."""
+    if CONTROL_HREF.search(href or ""):
+        return True
+    return len(text.split()) <= MAX_CONTROL_WORDS and region != "main"
 
 
 @summarizer("custom")
@@ -27,8 +41,12 @@ def summarize_custom(page: PageArtifacts) -> dict[str, Any]:
         seen["language"].append(f"hreflang={el.get('hreflang')}")
     for lk in page.links:
         t = (lk.text or "").strip()
+        if (lk.href or "").lower().startswith("mailto:"):
+            continue  # an address (partners@login.gov) is not a sign-in
         if LANGUAGE.match(t):
             seen["language"].append(t)
+        elif not _control(t, lk.href or "", lk.region or "other"):
+            continue
         elif ACCOUNT.search(t):
             seen["account"].append(t)
         elif PREFS.search(t):

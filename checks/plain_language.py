@@ -2,7 +2,8 @@
 passive voice and words from the federal plain-language list, with the worst passages
 quoted.
 
-Readability uses textstat: Flesch-Kincaid grade (the headline) plus Gunning fog and
+Only the main content's running prose is measured (paragraphs, list items and definitions
+written in sentences; ``checks/_content.py``, ``prose_text``). Readability uses textstat: Flesch-Kincaid grade (the headline) plus Gunning fog and
 Flesch reading ease in the detail. The target grade defaults to 8 and can be changed with
 the ``IDEA_AUDIT_TARGET_GRADE`` environment variable (checks are pure functions of the
 page, so the target is module configuration, read once). Pages with fewer than
@@ -40,7 +41,7 @@ from auditor.checking import check, param
 from auditor.model import Outcome, PageArtifacts, Severity, Status
 from auditor.scoring import SEVERITY_WEIGHT
 
-from ._content import main_text, words
+from ._content import prose_text, words
 from ._html import page_url
 
 REQ = ["m2322-plain-language"]
@@ -86,10 +87,13 @@ def sentences(text: str) -> list[str]:
 
 
 def _prose(page: PageArtifacts) -> tuple[str, Outcome | None]:
-    text = main_text(page.html)
+    """The main content's running prose (``_content.prose_text``: not navigation, cards, link
+    lists, "Previous/Next", captions, code, tables, quotations or marked examples)."""
+    text = prose_text(page.html)
     n = len(words(text))
     if n < MIN_WORDS:
-        return text, Outcome(Status.NOT_APPLICABLE, detail=f"{n} words of main content (< {MIN_WORDS})")
+        return text, Outcome(Status.NOT_APPLICABLE, detail=f"{n} words of running prose in the main content "
+                                                           f"(< {MIN_WORDS})")
     return text, None
 
 

@@ -63,3 +63,20 @@ def test_feedback_ways_real_sites_offer_count():
     # social media and a bare repository link are not a way to give feedback on the site
     assert facts("https://twitter.com/agency", "Twitter") == []
     assert facts("https://github.com/GSA/plainlanguage.gov", "GitHub") == []
+
+
+def test_customization_evidence_is_controls_not_headlines():
+    from auditor.model import Link, PageArtifacts
+    from checks.customization import summarize_custom
+
+    links = [Link(href="https://login.gov/", text="Login.gov", rel="", region="main"),
+             Link(href="/2024/08/26/how-login-gov-uses-roadmapping/", rel="", region="main",
+                  text="How Login.gov uses roadmapping to build trust with its partners and the public"),
+             Link(href="mailto:partners@login.gov", text="partners@login.gov", rel="", region="main"),
+             Link(href="/documentation/settings/", rel="", region="main",
+                  text="1. Check your current USWDS code and settings versions"),
+             Link(href="/account/sign-in", text="Sign in", rel="", region="header"),
+             Link(href="/subscribe/", text="Subscribe to our newsletter", rel="", region="footer"),
+             Link(href="/es/", text="Español", rel="", region="header")]
+    seen = summarize_custom(PageArtifacts(url="http://127.0.0.1/", html="<html><body></body></html>", links=links))
+    assert seen == {"language": ["Español"], "account": ["Sign in"], "preferences": ["Subscribe to our newsletter"]}

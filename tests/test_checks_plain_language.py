@@ -106,3 +106,42 @@ def test_complex_words_equal_one_alternation_of_the_whole_list():
     for text in ("in order to go", "In Order to-day", "state-of-the-artist", "a number of a", "in order",
                  "state-of-the-art state", "to in order to order"):
         assert complex_words(text, patterns) == reference(text, entries), text
+
+
+# --- prose only (real sites: plainlanguage.gov, designsystem.digital.gov) ---------------------
+
+PROSE_PAGE = """<!DOCTYPE html><html lang="en"><body><header><nav><a href="/">Home</a></nav></header><main>
+<nav class="usa-breadcrumb"><ol><li><a href="/examples/">Examples</a></li></ol></nav>
+<h1>Ambiguous wording rewritten</h1>
+<p>Here are some examples of how plain language clears up problems caused by ambiguous wording.</p>
+<table class="example-table"><tr><th>Before</th><th>After</th></tr>
+<tr><td>This regulation governs disaster assistance for services to prevent hardship caused by fire, flood, or acts
+of nature that are not provided by FEMA or the Red Cross.</td><td>This rule covers disaster help.</td></tr></table>
+<ul class="usa-card-group"><li class="usa-card"><h2>Award winners</h2><p>See who won</p></li></ul>
+<ul><li><a href="/a/">Write for your audience</a></li><li><a href="/b/">Organize the information</a></li></ul>
+<p>We delete old records after <a href="/rules/">seven years</a>, as the law says we must do.</p>
+<blockquote><p>Pursuant to the aforementioned provisions, the applicant shall utilize the form.</p></blockquote>
+<pre><code>utilize(previous)</code></pre>
+<nav class="usa-pagination"><a href="/p/1">Previous</a> <a href="/p/3">Next</a></nav>
+<div class="pager"><a href="/p/1">Previous: Organize the information</a></div>
+<figure><img src="x.png" alt=""><figcaption>Figure 1: a previous version of the form, utilized in 2019</figcaption></figure>
+</main><footer><p>Previous versions of this page are kept in the archive of the agency.</p></footer></body></html>"""
+
+
+def test_prose_is_only_the_running_text_of_the_main_content():
+    from checks._content import prose_text
+
+    text = prose_text(PROSE_PAGE)
+    assert "Here are some examples of how plain language" in text
+    assert "We delete old records after seven years, as the law says we must do." in text
+    for absent in ("Before", "This regulation governs", "Award winners", "See who won", "Write for your audience",
+                   "Pursuant", "utilize(previous)", "Previous", "Figure 1", "archive", "Examples"):
+        assert absent not in text, absent
+
+
+def test_word_advice_only_for_the_sites_own_running_prose():
+    from checks._content import prose_text
+    from checks.plain_language import complex_words
+
+    # "previous" (pagination, a caption, the footer) and "utilize" (a quotation, code) are not prose
+    assert set(complex_words(prose_text(PROSE_PAGE))) <= {"delete"}

@@ -110,6 +110,22 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
     assert (good_row["dap"], good_row["banner"], good_row["search"], good_row["https"]) == ("yes", "yes", "yes", "no")
     assert legacy_row["banner"] == "no" and legacy_row["dap"] == "no"
     assert good_row["required_links"].endswith("/9") and legacy_row["required_links"] != good_row["required_links"]
+    # the summary's required-link count is what the run's own findings say: a links-* check is
+    # "present" unless it failed somewhere (a warning says where the link sits, not that it is missing)
+    import sqlite3
+    con = sqlite3.connect(tmp_path / "local.sqlite")
+    for r in rows:
+        if r["status"] != "complete":
+            continue
+        rid = by_url[r["url"]]["run_id"]
+        checks = {c for (c,) in con.execute("SELECT DISTINCT check_id FROM outcomes WHERE run_id=? AND check_id "
+                                            "LIKE 'links-%'", (rid,))}
+        found = {c for (c,) in con.execute("SELECT DISTINCT check_id FROM outcomes WHERE run_id=? AND check_id "
+                                           "LIKE 'links-%' AND status IN ('pass', 'warn')", (rid,))}
+        failed = {c for (c,) in con.execute("SELECT DISTINCT check_id FROM findings WHERE run_id=? AND check_id "
+                                            "LIKE 'links-%' AND status='fail'", (rid,))}
+        assert r["required_links"] == f"{len(found - failed)}/{len(checks)}", (r["url"], checks, found, failed)
+    con.close()
     compare_html = (out / "compare" / "compare.html").read_text()
     assert urls["good1"] in compare_html and urls["legacy2"] in compare_html and urls["dead"] not in compare_html
     assert all(r["status"] in ("complete", "failed") for r in rows)
