@@ -32,6 +32,8 @@ USWDS_VERSION = re.compile(r"uswds[@/ -]v?(\d+\.\d+\.\d+)|uswds[^\"'\s]*?[?&]v=(
                            r"uswds-(\d+\.\d+\.\d+)|uswds v(\d+\.\d+\.\d+)", re.I)
 PUBLIC_SANS = re.compile(r"public[ -_]?sans", re.I)
 USWDS_PRESENT = 0.5
+_ATTR_URL = re.compile(r"""(?:src|href|data-src)\s*=\s*["']([^"']+)""", re.I)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 #: What real builds ship when no file names the version: USWDS 3 added ``uswds-init.js``
 #: (the script that hides the page until components load); USWDS 2 renamed the 1.x classes to
 #: BEM (``usa-banner-header`` -> ``usa-banner__header``, ``usa-grid`` -> ``grid-container``).
@@ -132,7 +134,11 @@ def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
     html = page.html or ""
     assets = [r for r in page.requests if USWDS_ASSET.search(r)] or (USWDS_ASSET.findall(html) and ["markup"])
     versions = set()
-    for src in list(page.requests) + [html[:200_000]]:
+    # what the page loads and its comments name, not its text: a documentation page that says
+    # "the only variant until USWDS 3.13.0" does not ship that version
+    head = html[:200_000]
+    shipped = list(page.requests) + _ATTR_URL.findall(head) + _COMMENT.findall(head)
+    for src in shipped:
         for m in USWDS_VERSION.finditer(src):
             versions.add(next(g for g in m.groups() if g))
     classes = len(set(re.findall(r"\busa-[a-z0-9_-]+", html)))

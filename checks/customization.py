@@ -26,11 +26,13 @@ CONTROL_HREF = re.compile(r"/(sign[-_]?in|log[-_]?in|account|my[-_]?account|prof
 
 
 def _control(text: str, href: str, region: str) -> bool:
-    """Whether a link reads as a control: a few words, outside the main content's prose, or
+    """Whether a link reads as a control: a few words in the site's header or footer, or
     pointing at an account/preferences destination."""
     if CONTROL_HREF.search(href or ""):
         return True
-    return len(text.split()) <= MAX_CONTROL_WORDS and region != "main"
+    # sign-in, language and subscription controls sit in the site's header or footer; a side
+    # navigation's "Settings" is a documentation page
+    return len(text.split()) <= MAX_CONTROL_WORDS and region in ("header", "footer")
 
 
 @summarizer("custom")

@@ -117,3 +117,13 @@ def test_site_on_uswds_1_is_told_it_is_out_of_support():
     assert got.status is Status.PASS
     none = page("<html><body><p>No design system</p></body></html>", url=BASE)
     assert run_site("brand-uswds-version", SiteArtifacts(start_url=BASE), [none]).status is Status.NOT_APPLICABLE
+
+
+def test_a_version_mentioned_in_the_text_is_not_the_version_shipped():
+    from checks.branding import uswds_signals
+
+    # designsystem.digital.gov's banner page: "This default banner was the only variant available until USWDS 13.3.0"
+    html = V1_MARKUP.replace("</body>", "<p>The only variant available until USWDS 13.3.0; see uswds v2.8.0.</p>"
+                                        "<!-- built with uswds v1.4.1 --></body>")
+    got = uswds_signals(page(html))
+    assert got["versions"] == ["1.4.1"] and got["version"] == "1.4.1"
