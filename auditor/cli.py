@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -21,6 +23,7 @@ from .errors import (
     EXIT_GATE_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TERMINATED,
     AuditError,
     UsageError,
 )
@@ -267,6 +270,15 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
                    f"(max {settings.max_pages} pages, depth {settings.max_depth}, "
                    f"{settings.concurrency} in parallel)", err=True)
     runner = asyncio.Runner()
+    terminated: list[int] = []
+
+    def _on_sigterm(signum: int, frame: Any) -> None:
+        # SIGTERM (a CI system cancelling the job, or its timeout) ends the scan as Ctrl-C
+        # does: the runner's SIGINT handling cancels it, and the partial reports are written
+        terminated.append(signum)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         try:
             with reporter, runner:
@@ -278,11 +290,16 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
                 raise KeyboardInterrupt from None
             raise
     except KeyboardInterrupt:
-        store.update_run(scanner.run_id, status="incomplete", error="interrupted")
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the reports short
+        what = "terminated (SIGTERM)" if terminated else "interrupted"
+        store.update_run(scanner.run_id, status="incomplete", error="terminated" if terminated else "interrupted")
         _, paths, _ = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
-        _err(f"interrupted; partial report{'s' if len(paths) > 1 else ''} written "
+        _err(f"{what}; partial report{'s' if len(paths) > 1 else ''} written "
              f"({', '.join(str(p) for p in paths.values())}); continue with --resume {scanner.run_id}")
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+    finally:
+        with contextlib.suppress(Exception):
+            signal.signal(signal.SIGTERM, previous_term)
     result, paths, verdict = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
     _summary(result, paths)
     if result["summary"]["pages_audited"] == 0:

@@ -111,3 +111,20 @@ def test_two_scans_share_one_store(tmp_path):
         rows = con.execute("SELECT r.status, COUNT(p.url) FROM runs r JOIN pages p ON p.run_id = r.id "
                            "GROUP BY r.id").fetchall()
     assert rows == [("complete", N_PAGES + 1), ("complete", N_PAGES + 1)]
+
+
+def test_sigterm_writes_partial_report_and_exits_143(tmp_path):
+    # what CI systems send on cancel and timeout (GitLab, GitHub Actions, Jenkins): to the job's
+    # process group, browser included
+    with serving(slow_site()) as srv:
+        proc = spawn(*_args(srv.base_url, tmp_path))
+        before = _wait_for_pages(proc, str(tmp_path / "runs.sqlite"), 2)
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 143, f"{proc.returncode}\n{out}\n{err}"
+    assert "Traceback" not in err, err
+    assert "terminated (SIGTERM)" in err and "--resume" in err
+    res = json.loads((tmp_path / "out" / "idea-audit.json").read_text())
+    assert res["run"]["status"] == "incomplete" and res["run"]["error"] == "terminated"
+    assert (tmp_path / "out" / "idea-audit.html").exists()
+    assert set(before) <= {p["url"] for p in res["pages"]}
