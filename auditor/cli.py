@@ -484,12 +484,12 @@ def baseline_cmd(run_id: str | None, db: str, output: str) -> None:
     import json as _json
 
     from .baseline import make_baseline
-    from .report import build_result
+    from .report import build_result, write_text_atomic
 
     store = _open_store(db)
     run_id = _run_id(store, run_id, db)
     data = make_baseline(build_result(store, run_id))
-    Path(output).write_text(_json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(output, _json.dumps(data, indent=2) + "\n")
     click.echo(f"baseline of run {run_id}: {len(data['findings'])} findings -> {output}")
 
 

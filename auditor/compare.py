@@ -116,15 +116,16 @@ def render_html(comp: dict[str, Any]) -> str:
 def write(results: list[dict[str, Any]], out_dir: str | Path) -> dict[str, Path]:
     """compare.html, compare.csv, compare.json and each run's scorecard under ``scorecards/``."""
     from .report import html as html_report
+    from .report import write_text_atomic
 
     out = Path(out_dir)
     (out / "scorecards").mkdir(parents=True, exist_ok=True)
     comp = comparison(results)
     for r in results:
-        (out / "scorecards" / f"{r['run']['id']}.html").write_text(html_report.render(r), encoding="utf-8")
+        write_text_atomic(out / "scorecards" / f"{r['run']['id']}.html", html_report.render(r))
     paths = {"html": out / "compare.html", "csv": out / "compare.csv", "json": out / "compare.json"}
-    paths["html"].write_text(render_html(comp), encoding="utf-8")
-    paths["csv"].write_text(render_csv(comp), encoding="utf-8", newline="")
-    paths["json"].write_text(json.dumps(comp, indent=2), encoding="utf-8")
+    write_text_atomic(paths["html"], render_html(comp))
+    write_text_atomic(paths["csv"], render_csv(comp))
+    write_text_atomic(paths["json"], json.dumps(comp, indent=2))
     return paths
 

@@ -361,15 +361,16 @@ def summary(store: Store, fleet: Fleet) -> dict[str, Any]:
 
 def write_summary(data: dict[str, Any], out_dir: str | Path, store: Store | None = None) -> dict[str, Path]:
     """fleet-summary.json and .csv, and (given the store) the comparison page of every audited site."""
+    from .report import atomic_open, write_text_atomic
     from .report.safe import csv_cell
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "fleet-summary.json", "csv": out / "fleet-summary.csv"}
-    paths["json"].write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(paths["json"], json.dumps(data, indent=2) + "\n")
     rows = data["sites"]
     cols = list(rows[0]) if rows else ["url"]
-    with paths["csv"].open("w", newline="", encoding="utf-8") as fh:
+    with atomic_open(paths["csv"]) as fh:
         w = csv.writer(fh)
         w.writerow(cols)
         for r in rows:

@@ -259,3 +259,24 @@ def test_report_memory_does_not_grow_with_outcomes(tmp_path) -> None:
     assert sum(r_big["scores"]["details"]["idea-3a1"]["counts"].values()) > 10 * sum(
         r_small["scores"]["details"]["idea-3a1"]["counts"].values())
     assert big < 1.5 * small, (small, big)
+
+
+def test_reports_are_replaced_whole_or_not_at_all(tmp_path):
+    """A report is written beside its path and renamed onto it: a renderer that fails (or a
+    process killed) mid-write leaves the previous report whole and no temporary file."""
+    from auditor.report import atomic_open
+
+    target = tmp_path / "idea-audit.json"
+    target.write_text('{"complete": true}\n', encoding="utf-8")
+    try:
+        with atomic_open(target) as fh:
+            fh.write('{"half": ')
+            raise RuntimeError("renderer failed")
+    except RuntimeError:
+        pass
+    assert target.read_text(encoding="utf-8") == '{"complete": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["idea-audit.json"]
+    with atomic_open(target) as fh:
+        fh.write('{"new": 1}\n')
+    assert target.read_text(encoding="utf-8") == '{"new": 1}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["idea-audit.json"]

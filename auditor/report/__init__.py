@@ -9,12 +9,15 @@ text to a file a piece at a time (``stream.py``); :func:`write` uses it where th
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import pkgutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TextIO
 
 from .. import __version__, checking, history, requirements, scoring
 from ..crawl import SKIP_REASONS
@@ -158,8 +161,31 @@ def _screenshots(store: Store, run_id: str, wanted: set[str]) -> dict[str, dict[
     return out
 
 
+@contextlib.contextmanager
+def atomic_open(path: str | Path, newline: str | None = "") -> Iterator[TextIO]:
+    """A text file written next to ``path`` and renamed onto it once complete: a process killed
+    (or a renderer that raises) mid-write leaves the previous file, never a truncated one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_text_atomic(path: str | Path, text: str, newline: str | None = "") -> None:
+    with atomic_open(path, newline=newline) as fh:
+        fh.write(text)
+
+
 def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> dict[str, Path]:
-    """Render ``result`` in each format into ``out_dir``; returns format -> path."""
+    """Render ``result`` in each format into ``out_dir`` (each file complete or not replaced,
+    :func:`atomic_open`); returns format -> path."""
     regs = reporters()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,7 +193,7 @@ def write(result: dict[str, Any], formats: list[str], out_dir: str | Path) -> di
     for fmt in formats:
         mod = regs[fmt]
         path = out / f"{getattr(mod, 'BASENAME', 'idea-audit')}.{mod.EXTENSION}"
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with atomic_open(path) as fh:
             if hasattr(mod, "write_to"):
                 mod.write_to(result, fh)
             else:
