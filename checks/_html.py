@@ -57,6 +57,14 @@ def meta(doc, name: str) -> str | None:
     return None
 
 
+def canonical_href(doc) -> str | None:
+    """The href of the document's first <link rel="canonical"> ("" when empty), None without one."""
+    for el in doc.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split():
+            return el.get("href") or ""
+    return None
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 

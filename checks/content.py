@@ -70,7 +70,7 @@ def site_aliases(page: PageArtifacts) -> dict[str, str]:
     origin of its canonical URL (a site served from a staging or local address names its
     production origin there), each with and without ``www.`` (one site's two names; one
     redirects to the other)."""
-    from ._html import parse
+    from ._html import canonical_href, parse
 
     own = urlsplit(page.final_url or page.url or "")
     if own.scheme not in _DEFAULT_PORTS or not own.hostname:
@@ -81,12 +81,9 @@ def site_aliases(page: PageArtifacts) -> dict[str, str]:
         doc = parse(page.html) if page.html else None
     except Exception:  # unparsable saved HTML: no canonical to read
         doc = None
-    for el in doc.iter("link") if doc is not None else ():
-        if "canonical" in (el.get("rel") or "").lower().split():
-            canon = urlsplit((el.get("href") or "").strip())
-            if canon.scheme in _DEFAULT_PORTS and canon.hostname:
-                names.add(_bare_host(canon.hostname))
-            break
+    canon = urlsplit((canonical_href(doc) or "").strip()) if doc is not None else None
+    if canon is not None and canon.scheme in _DEFAULT_PORTS and canon.hostname:
+        names.add(_bare_host(canon.hostname))
     return {name: own_origin for name in names}
 
 

@@ -20,7 +20,7 @@ from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Statu
 from auditor.scoring import SEVERITY_WEIGHT
 
 from ._content import hamming, main_text, simhash
-from ._html import fold, meta, page_url, parse
+from ._html import canonical_href, fold, meta, page_url, parse
 
 REQ = ["m2322-discoverable"]
 W = SEVERITY_WEIGHT
@@ -33,13 +33,6 @@ UPDATED_TEXT = re.compile(r"(last (updated|reviewed|modified)|page updated|updat
                           r"\s*:?\s*\w+", re.I)
 CAPTCHA = re.compile(r"recaptcha|hcaptcha|challenges\.cloudflare\.com/turnstile|cf-turnstile|g-recaptcha|"
                      r"captcha\.js", re.I)
-
-
-def _canonical(doc) -> str | None:
-    for el in doc.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split():
-            return el.get("href") or ""
-    return None
 
 
 def _meta_any(doc, names: tuple[str, ...]) -> str | None:
@@ -129,7 +122,7 @@ def lang(page: PageArtifacts) -> Outcome:
        help_url="https://developers.google.com/search/docs/crawling-indexing/consolidate-duplicate-urls",
        requirements=REQ, severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
 def canonical(page: PageArtifacts) -> Outcome:
-    href = _canonical(parse(page.html))
+    href = canonical_href(parse(page.html))
     url = page_url(page)
     if href is None:
         return Outcome(Status.FAIL, findings=[canonical.finding(url, "No <link rel=\"canonical\">", selector="head")])

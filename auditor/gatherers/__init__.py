@@ -147,6 +147,13 @@ async def cdp_session(page: Any) -> Any:
     return cdp
 
 
+def is_start_page(art: Any, settings: Any) -> bool:
+    """Whether the page visited is one of the scan's start URLs (as asked, or where it landed):
+    actions that speak for the whole site (the search test, the USWDS assets) run there only."""
+    starts = [u.rstrip("/") for u in (getattr(settings, "start_urls", None) or [])]
+    return art.url.rstrip("/") in starts or (art.final_url or "").rstrip("/") in starts
+
+
 def page_action(name: str, order: int = 100, timeout: float = 20.0, families: tuple[str, ...] = ()):
     def wrap(fn: Callable[[Any, PageArtifacts, Settings], Awaitable[Any]]) -> PageAction:
         if name in _ACTIONS:

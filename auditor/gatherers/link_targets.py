@@ -92,10 +92,9 @@ async def link_targets(page: Any, art: Any, settings: Any) -> dict[str, Any] | N
         if _key(final) != _key(href):
             resolved[href] = final
     # every spelling of a page resolved leads where it leads
+    by_page = {_key(k): v for k, v in resolved.items()}
     for lk in links:
         href = lk.get("href") if isinstance(lk, dict) else None
-        if isinstance(href, str) and href not in resolved:
-            got = next((v for k, v in resolved.items() if _key(k) == _key(href)), None)
-            if got:
-                resolved[href] = got
+        if isinstance(href, str) and href not in resolved and _key(href) in by_page:
+            resolved[href] = by_page[_key(href)]
     return {"resolved": resolved, "checked": len(todo)}

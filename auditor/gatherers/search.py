@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import cleanup, desktop_layout, page_action
+from . import cleanup, desktop_layout, is_start_page, page_action
 
 TEST_QUERY = "contact"
 
@@ -33,14 +33,9 @@ FORM_JS = """
 """
 
 
-def _is_start(art: Any, settings: Any) -> bool:
-    starts = [u.rstrip("/") for u in (getattr(settings, "start_urls", None) or [])]
-    return art.url.rstrip("/") in starts or (art.final_url or "").rstrip("/") in starts
-
-
 @page_action("search_submit", order=900, timeout=25.0, families=("search",))
 async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
-    if not _is_start(art, settings):
+    if not is_start_page(art, settings):
         return None
     await desktop_layout(page)  # the mobile action left a phone layout (a menu may hold the form there)
     form = await page.evaluate(FORM_JS)

@@ -16,7 +16,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import page_action
+from . import is_start_page, page_action
 
 MAX_ASSETS = 4
 HEAD_BYTES = 2048
@@ -32,14 +32,9 @@ def version_in(text: str) -> str | None:
     return next(g for g in m.groups() if g) if m else None
 
 
-def _is_start(art: Any, settings: Any) -> bool:
-    starts = [u.rstrip("/") for u in (getattr(settings, "start_urls", None) or [])]
-    return art.url.rstrip("/") in starts or (art.final_url or "").rstrip("/") in starts
-
-
 @page_action("uswds_assets", order=70, timeout=15.0, families=("branding",))
 async def uswds_assets(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
-    if not _is_start(art, settings):
+    if not is_start_page(art, settings):
         return None
     here = urlsplit(art.final_url or art.url)
     urls = []
