@@ -93,7 +93,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
     # are summed by SQLite; findings and the page list are what the reports show.
     pages = store.pages(run_id, summary=False)
     findings = store.finding_dicts(run_id)
-    scores = scoring.compute(store.outcome_groups(run_id))
+    scores = scoring.score_run(store, run_id)
     skipped = store.skipped_counts(run_id)
     check_status = store.check_statuses(run_id)
     used = sorted(set(check_status) | {f["check_id"] for f in findings})
