@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
 
 import textstat
 from textstat.backend.counts import _count_syllables
@@ -37,12 +40,12 @@ def _never_download() -> None:
 
 _never_download()
 
-from auditor.checking import check, param
-from auditor.model import Outcome, PageArtifacts, Severity, Status
+from auditor.checking import SiteContext, check, param, summarizer
+from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
 from auditor.scoring import SEVERITY_WEIGHT
 
 from ._content import prose_text, words
-from ._html import page_url
+from ._html import page_url, parse
 
 REQ = ["m2322-plain-language"]
 W = SEVERITY_WEIGHT
@@ -53,7 +56,11 @@ LONG_SHARE_FAIL = 0.2  # more than this share of long sentences fails
 PASSIVE_SHARE_WARN = 0.1  # plainlanguage.gov: use active voice; a few passives are fine
 QUOTES = 3
 
-_WORDS = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text("utf-8"))["words"]
+_LIST = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text("utf-8"))
+_WORDS: dict[str, str] = _LIST["words"]
+#: The list's "dirty dozen" (bold on plainlanguage.gov): "the 12 offenders most likely to
+#: weaken your work", advised first among words used as often.
+DIRTY_DOZEN = frozenset(_LIST["dirty_dozen"])
 _TOKEN = re.compile(r"\w+")
 
 
@@ -188,19 +195,101 @@ def complex_words(text: str, patterns: dict[str, re.Pattern[str]] | None = None)
     return found
 
 
+WORD_CAP = 12  # words advised per site; the rest are named in the outcome's detail
+EXAMPLE_PAGES = 5
+
+
+def _named_entries(doc) -> list[str]:
+    """List entries the page uses as a name of a part of the site: in the label of a
+    navigation or header link ("Components" in a design system's menu), singular or plural.
+    Headings and titles are not names: they are the site's writing, and advice applies."""
+    names = [el.text_content() for el in doc.xpath("//nav//a|//header//a|//*[@role='navigation']//a")]
+    text = " . ".join(n.strip() for n in names if n and n.strip())
+    found = set()
+    for tok in _TOKEN.finditer(text):
+        word = tok.group(0).lower()
+        for first in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
+            m = _NAMED[first].match(text, tok.start()) if first in _NAMED else None
+            if m:
+                found.add(next(e for e in _PHRASES_BY_FIRST[first] if re.fullmatch(
+                    re.escape(e) + r"(?:e?s)?", m.group(0), re.I)))
+                break
+    return sorted(found)
+
+
+#: The list's entries by first word, each matching its plural too ("Components").
+_PHRASES_BY_FIRST: dict[str, list[str]] = {}
+for _e in sorted(_WORDS, key=len, reverse=True):
+    _PHRASES_BY_FIRST.setdefault(_TOKEN.match(_e).group(0).lower(), []).append(_e)
+_NAMED = {k: re.compile("(?:" + "|".join(re.escape(e).replace(re.escape(k), re.escape(k) + "(?:e?s)?", 1)
+                                         + "(?:e?s)?" for e in es) + r")\b", re.I)
+          for k, es in _PHRASES_BY_FIRST.items()}
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@summarizer("plain_words")
+def summarize_words(page: PageArtifacts) -> dict[str, Any]:
+    """The list's words in the page's running prose (None when the page has too little
+    prose to judge) and the list entries the page uses as names."""
+    text, na = _prose(page)
+    return {"words": None if na else complex_words(text), "named": _named_entries(parse(page.html))}
+
+
 @check(id="plain-word-choice", family="plain-language", title="Uses simple words",
        failure_title="Uses words the plain-language list replaces",
        description="Swap bureaucratic words for simple ones ('utilize' -> 'use'), per the plainlanguage.gov list.",
        help_url="https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/", requirements=REQ,
-       severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
-def word_choice(page: PageArtifacts) -> Outcome:
-    text, na = _prose(page)
-    if na:
-        return na
-    found = complex_words(text)
-    if not found:
-        return Outcome(Status.PASS)
-    return Outcome(Status.WARN, findings=[word_choice.finding(
-        page_url(page), f"\u201c{w}\u201d ({n}x): use \u201c{_WORDS[w]}\u201d", snippet=w, status=Status.WARN,
-        fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d.")
-        for w, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))])
+       severity=Severity.LOW, scope="site", weight=W[Severity.LOW])
+def word_choice(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
+    """One piece of advice per word for the whole site, not per page: the plainlanguage.gov
+    list's entries found in the running prose of the pages with enough prose to judge
+    (``MIN_WORDS``), most used first (the list's "dirty dozen" first among equals), at most
+    ``WORD_CAP`` of them. A word the site itself
+    uses as a name (a navigation link's label on at least a quarter of the pages, and two: a
+    design system's "Components") is the site's vocabulary and is not advised; the detail
+    says so."""
+    uses: dict[str, dict[str, int]] = {}
+    named: Counter[str] = Counter()
+    judged = 0
+    for p in ctx.pages:
+        if p.get("error") or (p.get("status_code") or 0) >= 400:
+            continue
+        s = (p.get("summary") or {}).get("plain_words") or {}
+        named.update(set(s.get("named") or ()))
+        if s.get("words") is None:
+            continue
+        judged += 1
+        url = p.get("final_url") or p["url"]
+        for w, n in s["words"].items():
+            uses.setdefault(w, {})[url] = uses.setdefault(w, {}).get(url, 0) + n
+    if not judged:
+        return Outcome(Status.NOT_APPLICABLE, detail=f"no page has {MIN_WORDS} or more words of running prose")
+    read = sum(1 for p in ctx.pages if (p.get("summary") or {}).get("plain_words"))
+    terms = sorted(w for w in uses if named[w] >= max(2, read / 4))
+    ranked = sorted(((w, pages) for w, pages in uses.items() if w not in terms),
+                    key=lambda kv: (-sum(kv[1].values()), kv[0] not in DIRTY_DOZEN, -len(kv[1]), kv[0]))
+    notes = [f"{judged} page{'s' if judged > 1 else ''} with enough prose read"]
+    if terms:
+        notes.append("the site's own terms, not advised: " + ", ".join(
+            f"\u201c{w}\u201d (a navigation label on {named[w]} pages, used {sum(uses[w].values())}x)"
+            for w in terms))
+    if len(ranked) > WORD_CAP:
+        notes.append(f"{len(ranked) - WORD_CAP} less used words not listed: " + ", ".join(
+            f"{w} ({sum(pages.values())}x)" for w, pages in ranked[WORD_CAP:]))
+    if not ranked:
+        return Outcome(Status.PASS, detail="; ".join(notes))
+    findings = []
+    for w, pages in ranked[:WORD_CAP]:
+        order = sorted(pages, key=lambda u: (-pages[u], u))
+        more = f", and {len(order) - EXAMPLE_PAGES} more" if len(order) > EXAMPLE_PAGES else ""
+        where = f"on {len(order)} page{'s' if len(order) > 1 else ''}"
+        if len(order) > 1:
+            where += " (" + ", ".join(_path(u) for u in order[:EXAMPLE_PAGES]) + more + ")"
+        findings.append(word_choice.finding(
+            order[0], f"\u201c{w}\u201d ({sum(pages.values())}x {where}): use \u201c{_WORDS[w]}\u201d",
+            snippet=w, status=Status.WARN, fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d."))
+    return Outcome(Status.WARN, detail="; ".join(notes), findings=findings)
