@@ -232,3 +232,40 @@ def test_word_advice_only_for_the_sites_own_running_prose():
 
     # "previous" (pagination, a caption, the footer) and "utilize" (a quotation, code) are not prose
     assert set(complex_words(prose_text(PROSE_PAGE))) <= {"delete"}
+
+
+def test_sentences_split_where_real_sites_end_them():
+    """Sampled long-sentence and passive findings on four federal site builds: a quotation
+    closing a sentence, an unrendered kramdown attribute, an abbreviation, a line break and a
+    block ending in a colon before a list."""
+    from checks._content import prose_text
+    from checks.plain_language import sentences
+
+    got = sentences("He decreed it be written in “layman’s terms.” In 1977, the FCC issued rules. Was there "
+                    "anything left?” Five to ten minutes to go. Do not hide usa-banner__content. {:.usa-content-list}- "
+                    "Some sites do not. We use the U.S. Web Design System, as Dr. Lee says.")
+    assert got == ["He decreed it be written in “layman’s terms.”", "In 1977, the FCC issued rules.",
+                   "Was there anything left?”", "Five to ten minutes to go.", "Do not hide usa-banner__content.",
+                   "{:.usa-content-list}- Some sites do not.", "We use the U.S. Web Design System, as Dr. Lee says."]
+    html = ("<html><body><main><p>Please read the guidance resources below, which will answer the questions that "
+            "these office hours do not cover in full:</p><ul><li>Instructions</li></ul>"
+            "<p><strong>DATE:</strong> April 21, 2023<br><strong>WHERE:</strong> Virtual<br>"
+            "<strong>WHO:</strong> Agency points of contact designated to support the annual assessment</p>"
+            "<p>The summit brought people together to talk about the law and its reach... "
+            "<a href='/e/'>Read more<span class='appended-url'> (https://www.section508.gov/e/)</span></a></p>"
+            "</main></body></html>")
+    text = prose_text(html)
+    assert "DATE" not in text and "Virtual" not in text and "https://" not in text
+    assert sentences(text)[0].endswith("do not cover in full:")
+
+
+def test_passive_voice_is_an_action_not_a_state():
+    from checks.plain_language import passive_in
+
+    for s in ("The form was signed by the director.", "These properties must be set before use.",
+              "We are pleased by the results.", "The page is supported by Zoom."):
+        assert passive_in(s), s
+    for s in ("Still, we are pleased with how our feedback channels have scaled.",
+              "There was limited progress in the 1980s.", "Use a combo box when screen space is limited.",
+              "The team is dedicated to monitoring compliance."):
+        assert not passive_in(s), s
