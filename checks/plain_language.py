@@ -16,11 +16,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 import textstat
 from textstat.backend.counts import _count_syllables
@@ -41,7 +40,7 @@ def _never_download() -> None:
 _never_download()
 
 from auditor.checking import SiteContext, check, param, summarizer
-from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
+from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status, url_path
 from auditor.scoring import SEVERITY_WEIGHT
 
 from ._content import prose_text, words
@@ -64,21 +63,27 @@ DIRTY_DOZEN = frozenset(_LIST["dirty_dozen"])
 _TOKEN = re.compile(r"\w+")
 
 
-def _phrase_patterns(entries: Iterable[str]) -> dict[str, re.Pattern[str]]:
+def _phrase_patterns(entries: Iterable[str], plurals: bool = False) -> dict[str, re.Pattern[str]]:
     """The list's words and phrases grouped by their first word (lowercased), longest first.
 
     One alternation of all ~190 entries, tried at every position of the text, took ~8 ms a
     page (py-spy of a 150-page scan); a phrase can only start where a word starts, and only
     where that word is its own first word, so each word of the text is looked up and at
     most one short alternation is tried. The matches equal the single regex's
-    (tests/test_checks_plain_language.py compares them)."""
+    (tests/test_checks_plain_language.py compares them). With ``plurals`` an entry also
+    matches with -s/-es after it ("Components"), and a one-word entry's plural is a key too;
+    group 1 is still the entry itself."""
     groups: dict[str, list[str]] = {}
     for w in sorted(entries, key=len, reverse=True):
         first = _TOKEN.match(w)
         if first is None or first.start() != 0:
             raise ValueError(f"plain-language list entry does not start with a word: {w!r}")
         groups.setdefault(first.group(0).lower(), []).append(w)
-    return {k: re.compile("(" + "|".join(re.escape(w) for w in ws) + r")\b", re.I) for k, ws in groups.items()}
+        if plurals and first.end() == len(w):
+            for form in (w + "s", w + "es"):
+                groups.setdefault(form.lower(), []).append(w)
+    end = r")(?:e?s)?\b" if plurals else r")\b"
+    return {k: re.compile("(" + "|".join(re.escape(w) for w in ws) + end, re.I) for k, ws in groups.items()}
 
 
 _PHRASES = _phrase_patterns(_WORDS)
@@ -240,31 +245,11 @@ def _named_entries(doc) -> list[str]:
     navigation or header link ("Components" in a design system's menu), singular or plural.
     Headings and titles are not names: they are the site's writing, and advice applies."""
     names = [el.text_content() for el in doc.xpath("//nav//a|//header//a|//*[@role='navigation']//a")]
-    text = " . ".join(n.strip() for n in names if n and n.strip())
-    found = set()
-    for tok in _TOKEN.finditer(text):
-        word = tok.group(0).lower()
-        for first in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
-            m = _NAMED[first].match(text, tok.start()) if first in _NAMED else None
-            if m:
-                found.add(next(e for e in _PHRASES_BY_FIRST[first] if re.fullmatch(
-                    re.escape(e) + r"(?:e?s)?", m.group(0), re.I)))
-                break
-    return sorted(found)
+    return sorted(complex_words(" . ".join(n.strip() for n in names if n and n.strip()), _NAMED))
 
 
-#: The list's entries by first word, each matching its plural too ("Components").
-_PHRASES_BY_FIRST: dict[str, list[str]] = {}
-for _e in sorted(_WORDS, key=len, reverse=True):
-    _PHRASES_BY_FIRST.setdefault(_TOKEN.match(_e).group(0).lower(), []).append(_e)
-_NAMED = {k: re.compile("(?:" + "|".join(re.escape(e).replace(re.escape(k), re.escape(k) + "(?:e?s)?", 1)
-                                         + "(?:e?s)?" for e in es) + r")\b", re.I)
-          for k, es in _PHRASES_BY_FIRST.items()}
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+#: The list's entries, each matching its plural too ("Components").
+_NAMED = _phrase_patterns(_WORDS, plurals=True)
 
 
 @summarizer("plain_words")
@@ -288,34 +273,33 @@ def word_choice(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     uses as a name (a navigation link's label on at least a quarter of the pages, and two: a
     design system's "Components") is the site's vocabulary and is not advised; the detail
     says so."""
-    uses: dict[str, dict[str, int]] = {}
+    uses: defaultdict[str, Counter[str]] = defaultdict(Counter)  # word -> page -> uses
     named: Counter[str] = Counter()
-    judged = 0
+    judged = read = 0
     for p in ctx.pages:
+        s = (p.get("summary") or {}).get("plain_words") or {}
+        read += bool(s)
         if p.get("error") or (p.get("status_code") or 0) >= 400:
             continue
-        s = (p.get("summary") or {}).get("plain_words") or {}
         named.update(set(s.get("named") or ()))
         if s.get("words") is None:
             continue
         judged += 1
         url = p.get("final_url") or p["url"]
         for w, n in s["words"].items():
-            uses.setdefault(w, {})[url] = uses.setdefault(w, {}).get(url, 0) + n
+            uses[w][url] += n
     if not judged:
         return Outcome(Status.NOT_APPLICABLE, detail=f"no page has {MIN_WORDS} or more words of running prose")
-    read = sum(1 for p in ctx.pages if (p.get("summary") or {}).get("plain_words"))
     terms = sorted(w for w in uses if named[w] >= max(2, read / 4))
     ranked = sorted(((w, pages) for w, pages in uses.items() if w not in terms),
-                    key=lambda kv: (-sum(kv[1].values()), kv[0] not in DIRTY_DOZEN, -len(kv[1]), kv[0]))
+                    key=lambda kv: (-kv[1].total(), kv[0] not in DIRTY_DOZEN, -len(kv[1]), kv[0]))
     notes = [f"{judged} page{'s' if judged > 1 else ''} with enough prose read"]
     if terms:
         notes.append("the site's own terms, not advised: " + ", ".join(
-            f"\u201c{w}\u201d (a navigation label on {named[w]} pages, used {sum(uses[w].values())}x)"
-            for w in terms))
+            f"\u201c{w}\u201d (a navigation label on {named[w]} pages, used {uses[w].total()}x)" for w in terms))
     if len(ranked) > WORD_CAP:
         notes.append(f"{len(ranked) - WORD_CAP} less used words not listed: " + ", ".join(
-            f"{w} ({sum(pages.values())}x)" for w, pages in ranked[WORD_CAP:]))
+            f"{w} ({pages.total()}x)" for w, pages in ranked[WORD_CAP:]))
     if not ranked:
         return Outcome(Status.PASS, detail="; ".join(notes))
     findings = []
@@ -324,8 +308,8 @@ def word_choice(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
         more = f", and {len(order) - EXAMPLE_PAGES} more" if len(order) > EXAMPLE_PAGES else ""
         where = f"on {len(order)} page{'s' if len(order) > 1 else ''}"
         if len(order) > 1:
-            where += " (" + ", ".join(_path(u) for u in order[:EXAMPLE_PAGES]) + more + ")"
+            where += " (" + ", ".join(url_path(u) for u in order[:EXAMPLE_PAGES]) + more + ")"
         findings.append(word_choice.finding(
-            order[0], f"\u201c{w}\u201d ({sum(pages.values())}x {where}): use \u201c{_WORDS[w]}\u201d",
+            order[0], f"\u201c{w}\u201d ({pages.total()}x {where}): use \u201c{_WORDS[w]}\u201d",
             snippet=w, status=Status.WARN, fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d."))
     return Outcome(Status.WARN, detail="; ".join(notes), findings=findings)
