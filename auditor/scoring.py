@@ -43,6 +43,19 @@ SEVERITY_WEIGHT: dict[Severity, float] = {
 #: What a finding of each status costs, as a share of its severity's points.
 STATUS_FACTOR: dict[str, float] = {Status.FAIL.value: 1.0, Status.WARN.value: 0.5}
 
+#: Requirements whose warnings cost less than half: a required link that warns is there (found
+#: outside the footer or identifier, or its destination could not be confirmed), and the
+#: requirement is that it be there.
+WARN_FACTOR: dict[str, float] = {"m2322-required-links": 0.1}
+
+
+def status_factor(status: str, requirement: str = "") -> float:
+    """The share of an item (checklist) or of a cluster's points (barriers) a finding costs."""
+    if status == Status.WARN.value and requirement in WARN_FACTOR:
+        return WARN_FACTOR[requirement]
+    return STATUS_FACTOR.get(status, 0.0)
+
+
 #: A requirement with any failure at or above this severity scores at most CAP (never an A).
 CAP_SEVERITY = Severity.HIGH
 CAP = 89
@@ -89,7 +102,7 @@ SITE = ""
 
 def whole(x: float | None) -> int | None:
     """A score as shown everywhere: a whole number, halves rounded up (81.5 -> 82)."""
-    return None if x is None else int(math.floor(x + 0.5))
+    return None if x is None else math.floor(x + 0.5)
 
 
 def fmt(score: float | None, none: str = "–") -> str:
@@ -234,6 +247,12 @@ def compute(facts: RunFacts, infos: Mapping[str, CheckInfo] | None = None) -> Sc
     for p in facts.problems:
         if facts.assessed.get(p.check_id, 0) > 0 and p.status in STATUS_FACTOR:
             by_check[p.check_id].append(p)
+    # a root cause flagged by checks of several requirements counts in each, once, and each
+    # card names the others (shown together)
+    counted_in: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+    for ps in by_check.values():
+        for p in ps:
+            counted_in[cluster_key(p)].add((p.check_id, infos[p.check_id].primary))
     num = den = 0.0
     for rid, rs in per.items():
         cids = primary.get(rid)
@@ -244,13 +263,16 @@ def compute(facts: RunFacts, infos: Mapping[str, CheckInfo] | None = None) -> Sc
         if rs.model == "barriers":
             raw, items = _barriers(problems, facts.pages)
         else:
-            raw, items = _checklist(cids, problems, facts, infos)
+            raw, items = _checklist(rid, cids, problems, facts, infos)
         severe = [i for i in items if i["_severe"]]
         final = raw
         if severe and raw > CAP:
             final = float(CAP)
             rs.capped = True
         _attribute(items, 100.0 - raw, raw - final)
+        for i in items:
+            i["same_root_cause"] = [{"check_id": c, "requirement": r} for c, r in
+                                    sorted({cr for k in i["_keys"] for cr in counted_in[k] if cr[1] != rid})]
         rs.costs = sorted(({k: v for k, v in i.items() if not k.startswith("_")} for i in items if i["points"] > 0),
                           key=lambda c: (-c["points"], c["check_id"]))
         rs.score = whole(final)
@@ -278,14 +300,20 @@ def _cost_item(lead: str, members: set[str], pages: set[str], elements: int, pro
     return {"check_id": lead, "also": sorted(members - {lead}), "pages": len(pages - {SITE}),
             "site_wide": SITE in pages, "elements": elements, "severity": worst.severity.label,
             "status": worst.status, "_weight": weight,
-            "_severe": any(p.status == Status.FAIL.value and p.severity >= CAP_SEVERITY for p in problems)}
+            "_severe": any(p.status == Status.FAIL.value and p.severity >= CAP_SEVERITY for p in problems),
+            "_keys": {cluster_key(p) for p in problems}}
+
+
+def cluster_key(p: Problem) -> tuple[str, str, str]:
+    """(page, overlap group, element): the problems with one key are one root cause."""
+    return (p.page, group_of(p.check_id), p.element)
 
 
 def clusters(problems: Iterable[Problem]) -> dict[tuple[str, str, str], list[Problem]]:
     """(page, overlap group, element) -> the problems that are one root cause there."""
     out: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
     for p in problems:
-        out[(p.page, group_of(p.check_id), p.element)].append(p)
+        out[cluster_key(p)].append(p)
     return out
 
 
@@ -325,7 +353,7 @@ def _barriers(problems: list[Problem], pages: int) -> tuple[float, list[dict[str
     return raw, items
 
 
-def _checklist(cids: list[str], problems: list[Problem], facts: RunFacts,
+def _checklist(rid: str, cids: list[str], problems: list[Problem], facts: RunFacts,
                infos: Mapping[str, CheckInfo]) -> tuple[float, list[dict[str, Any]]]:
     """The weighted share of the requirement's items met. An item is a check (or checks that
     measure the same thing), weighted by its severity; its share met is 1 less what its
@@ -344,13 +372,13 @@ def _checklist(cids: list[str], problems: list[Problem], facts: RunFacts,
         ps = by_group.get(g, [])
         worst: dict[str, float] = {}
         for p in ps:
-            worst[p.page] = max(worst.get(p.page, 0.0), STATUS_FACTOR[p.status])
-        page_level = [c for c in members if infos[c].scope == "page" or per_page_site_check(c)]
+            worst[p.page] = max(worst.get(p.page, 0.0), status_factor(p.status, rid))
+        # n, the pages the item was judged on, does not depend on the problems: removing one
+        # can only shrink the loss (a problem on more pages than that is a whole loss, no more)
         n = max([facts.assessed.get(c, 0) for c in members if infos[c].scope == "page"]
-                + [facts.pages for c in page_level if infos[c].scope != "page"]
-                + [len([k for k in worst if k != SITE]), 1])
+                + [facts.pages for c in members if infos[c].scope != "page" and per_page_site_check(c)] + [1])
         loss = worst.get(SITE, 0.0) + sum(v for k, v in worst.items() if k != SITE) / n
-        share = max(0.0, 1.0 - loss)
+        share = max(0.0, 1.0 - min(1.0, loss))
         num += weight * share
         den += weight
         if ps:
