@@ -407,6 +407,7 @@ def _verdict_exit(verdict: list[Any]) -> int:
 
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
+    from .progress import printable
     from .report import pacing_note
 
     s = r["summary"]
@@ -417,6 +418,8 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
                f"skipped: {skipped}")
     if r["run"]["limits_hit"]:
         click.echo(f"limits reached: {', '.join(r['run']['limits_hit'])}")
+    for c in (r.get("site") or {}).get("fetch_cuts") or []:
+        click.echo(printable(f"cut: {c['what']} {c['url']}: {c['cut']}"))
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
