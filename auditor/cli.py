@@ -24,8 +24,11 @@ from .errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_TERMINATED,
+    EXIT_WRITE_FAILED,
     AuditError,
+    RunBusy,
     UsageError,
+    WriteFailed,
 )
 from .model import Severity
 from .settings import (
@@ -115,7 +118,8 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except sqlite3.DatabaseError as exc:  # e.g. a store another program holds locked
             _err(f"the results store could not be used: {exc}")
-            ctx.exit(EXIT_COULD_NOT_AUDIT)
+            full = any(w in str(exc).lower() for w in ("disk is full", "readonly", "read-only", "disk i/o"))
+            ctx.exit(EXIT_WRITE_FAILED if full else EXIT_COULD_NOT_AUDIT)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
@@ -211,6 +215,9 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         run = store.get_run(resume_id)
         if run is None:
             raise UsageError(f"--resume: no run {resume_id!r} in {db}")
+        if not (run.get("settings") or {}).get("start_urls"):
+            raise UsageError(f"--resume {resume_id}: the run was rejected at its start "
+                             f"({run.get('error') or 'no start URL'}); nothing to resume: start a new scan")
         settings = Settings.from_dict(run["settings"])
         if browser_path:
             settings.browser_path = browser_path
@@ -258,13 +265,39 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
     secrets = _secrets(cfg, headers, cookies, auth, settings.start_urls[0])
     settings.header_names = sorted(secrets.headers)
 
+    _check_writable(out_dir)
     reporter = make_reporter(quiet=quiet, verbose=verbose)
     scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start))
     if resume_id:
         scanner.run_id = resume_id
-        store.update_run(resume_id, status="running", finished=None)
     else:
         scanner.new_run()
+    from .store import LEASE_TTL, Lease
+
+    # one process audits a run at a time: a second --resume of it (or a --resume of a scan
+    # still running) would audit every remaining page twice
+    lease = Lease(db, scanner.run_id)
+    holder = lease.acquire(store)
+    if holder is not None:
+        import time as _time
+
+        ago = max(0, round(_time.time() - float(holder["heartbeat"])))
+        raise RunBusy(f"--resume {scanner.run_id}: the run is being audited by process {holder['pid']} on "
+                      f"{holder['host']} (since {holder['acquired']}, last heartbeat {ago}s ago); wait for it to "
+                      f"finish (its lease lapses {LEASE_TTL:g}s after its last heartbeat if it hangs)")
+    try:
+        _scan_leased(ctx, scanner, store, settings, resume_id, reporter, quiet, cfg, gates, baseline, ignore_host,
+                     formats, out_dir)
+    finally:
+        lease.release(store)
+
+
+def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Settings, resume_id: str | None,
+                 reporter: Any, quiet: bool, cfg: Any, gates: Any, baseline: Any, ignore_host: bool,
+                 formats: list[str], out_dir: str) -> None:
+    """The scan of a run this process holds the lease of, its reports and its exit."""
+    if resume_id:
+        store.update_run(resume_id, status="running", finished=None)
     if not quiet:
         click.echo(f"run {scanner.run_id}: auditing {', '.join(settings.start_urls)} "
                    f"(max {settings.max_pages} pages, depth {settings.max_depth}, "
@@ -308,6 +341,27 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         _err(f"could not audit any page ({why})")
         sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
+
+
+def _check_writable(out_dir: str) -> None:
+    """Refuse, before auditing anything, an --out that cannot take the reports (a read-only file
+    system, a path under a file, a full disk); nothing is created here."""
+    p = Path(out_dir).absolute()
+    existing = next(q for q in [p, *p.parents] if q.exists())
+    if not existing.is_dir():
+        raise WriteFailed(f"--out {out_dir}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        try:
+            ro = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        except OSError:
+            ro = False
+        raise WriteFailed(f"--out {out_dir}: cannot write in {existing} ({'read-only file system' if ro else 'permission denied'})")
+    try:
+        st = os.statvfs(existing)
+    except OSError:
+        return
+    if st.f_bavail == 0:
+        raise WriteFailed(f"--out {out_dir}: no space left on the device holding {existing}")
 
 
 def _record_rejected(store: Store, seeds: list[str], reason: str) -> None:
@@ -381,7 +435,11 @@ def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str,
     verdict = evaluate(result, gates) if gates.any() else []
     if verdict:
         result["gates"] = [g.to_dict() for g in verdict]
-    paths = write(result, formats, out_dir)
+    try:
+        paths = write(result, formats, out_dir)
+    except OSError as exc:  # disk full, read-only: each report is whole or absent (atomic_open)
+        raise WriteFailed(f"could not write the reports to {out_dir}: {exc.strerror or exc}; the run is stored: "
+                          f"write them elsewhere with `idea-audit report {run_id} --out DIR`") from None
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         from .report import md

@@ -37,7 +37,7 @@ from .crawl import (
 from .credentials import CredentialScope
 from .errors import CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
-from .model import Outcome, PageArtifacts, SiteArtifacts, Status
+from .model import Outcome, PageArtifacts, SiteArtifacts, Status, scrub_artifacts
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
 from .scoring import SEVERITY_WEIGHT
 from .settings import MAX_CRAWL_DELAY, Secrets, Settings
@@ -608,7 +608,16 @@ class Scanner:
         cond = asyncio.Condition()
         active = 0
         t_start = time.monotonic()
+        # every stored page's URL and where it landed (canonical, as _one compares them): a
+        # resumed run skips a redirect to a page audited before the interruption, as an
+        # uninterrupted run does (done_urls alone knew only the URLs asked for)
         audited_finals: set[str] = set(self.store.done_urls(self.run_id))
+        for url, final in self.store.audited_finals(self.run_id):
+            if final:
+                landed = canonicalize(final, trailing_slash=s.trailing_slash) or final
+                audited_finals.add(landed)
+                frontier.seen.add(landed)
+                frontier.accepted_urls.add(landed)
 
         async def next_entry() -> QueuedURL | None:
             nonlocal active
@@ -710,6 +719,7 @@ class Scanner:
             art.timings["retries"] = attempt
         if self.secrets.values():  # a page may echo a credential back; never check or store it
             art = redact_artifacts(art, redaction_values(self.secrets))
+        art = scrub_artifacts(art)  # a lone surrogate in a title: no UTF-8 store or report could hold it
         if not art.error and art.final_url:
             final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
             if final != entry.url:
