@@ -108,10 +108,19 @@ GUARD_JS = r"""
     for (let i = 0; i < noToJSON.length; i++) if (gopd(noToJSON[i], 'toJSON')) return false;
     return true;
   };
+  // window.open loops: each popup is a new window (a renderer, ~80 ms of the opener's time; a page
+  // opened 243). Blocked, as a browser's popup blocker does for windows opened without a click;
+  // each attempt is told to the isolated world (POPUP_EVENT), popups opened otherwise are closed
+  const dispatch = EventTarget.prototype.dispatchEvent, apply = Reflect.apply, CE = CustomEvent;
+  const open = function open() { apply(dispatch, document, [new CE('%s')]); return null; };
+  Object.defineProperty(window, 'open', {value: open, writable: true, configurable: true, enumerable: true});
   const api = Object.freeze({stringify: (v) => pristine() ? stringify(v) : '!tampered'});
   Object.defineProperty(window, KEY, {value: api, writable: false, configurable: false, enumerable: false});
 })();
-""" % GUARD_KEY
+""" % (GUARD_KEY, "__ideaAuditPopup")
+#: Counts, in the isolated world, the window.open calls GUARD_JS blocked (the look reads it).
+WORLD_INIT_JS = ("document.addEventListener('__ideaAuditPopup', () => { "
+                 "window.__iaPopupsBlocked = (window.__iaPopupsBlocked || 0) + 1; }, true);")
 
 
 class PageTampered(Exception):
@@ -162,8 +171,8 @@ async def open_world(page: Any, init_script: str = "") -> bool:
     try:
         cdp = await cdp_session(page)
         await cdp.send("Page.enable")  # the world's init scripts run only with the Page domain on
-        if init_script:
-            await cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": init_script, "worldName": WORLD})
+        await cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": WORLD_INIT_JS + "\n" + init_script,
+                                                                 "worldName": WORLD})
         tree = await cdp.send("Page.getFrameTree")
     except Exception:
         return False
