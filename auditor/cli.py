@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__, checking, requirements
-from .browser import browser_version, find_browser
+from .browser import browser_version, find_browser, sandbox_mode
 from .errors import (
     EXIT_CODES_HELP,
     EXIT_COULD_NOT_AUDIT,
@@ -607,6 +607,7 @@ def doctor(browser_path: str | None) -> None:
     click.echo(f"browser: {info.path}")
     click.echo(f"  found via: {info.reason}")
     click.echo(f"  version: {browser_version(info.path or '')}")
+    click.echo(f"  sandbox: {sandbox_mode(info.path).describe()}")
     try:
         from axe_playwright_python.base import AXE_SCRIPT
 

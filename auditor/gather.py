@@ -20,7 +20,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .browser import LAUNCH_ARGS, start_playwright
+from .browser import LAUNCH_ARGS, sandbox_mode, start_playwright
 from .credentials import CredentialScope
 from .gatherers import (
     DESKTOP_VIEWPORT,
@@ -236,9 +236,13 @@ class Gatherer:
 
     async def __aenter__(self) -> Gatherer:
         self._pw = await start_playwright(self.settings.concurrency)
+        #: Chromium's sandbox, on wherever it can work (browser.sandbox_mode)
+        self.sandbox = sandbox_mode(self.browser_path)
+        args = [a for a in LAUNCH_ARGS if a != "--no-sandbox"] + (PORT_BOUND if self.secrets.cookies else [])
         try:
+            # chromium_sandbox=False makes Playwright add --no-sandbox itself
             self.browser = await self._pw.chromium.launch(
-                executable_path=self.browser_path, args=LAUNCH_ARGS + (PORT_BOUND if self.secrets.cookies else []),
+                executable_path=self.browser_path, args=args, chromium_sandbox=self.sandbox.on,
                 headless=True, timeout=60_000)
         except Exception:
             await self._pw.stop()

@@ -578,6 +578,8 @@ class Scanner:
 
         try:
             async with Gatherer(s, browser.path or "", self.secrets, **gather_selection(self.specs)) as gatherer:
+                s.sandbox = gatherer.sandbox.describe()  # the run's record says how the site was rendered
+                self.store.update_run(self.run_id, settings=s.to_dict())
                 try:
                     await self._crawl(gatherer, frontier, limiter)
                 finally:  # also for an interrupted scan: what the site made us do is part of its record
