@@ -96,15 +96,19 @@ class Finding:
 _WS = re.compile(r"\s+")
 
 
+def url_path(url: str) -> str:
+    """A URL's path and query, without scheme and host ("/a/?q=1"; "/" for none)."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (("?" + parts.query) if parts.query else "")
+
+
 def fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str = "") -> str:
     """Stable across runs of the same site: check id + page path + element.
 
     Host and port are left out so staging and production runs can be compared; the
     snippet is whitespace-folded so re-indented markup keeps its identity.
     """
-    parts = urlsplit(page_url)
-    path = (parts.path or "/") + (("?" + parts.query) if parts.query else "")
-    basis = "\x1f".join([check_id, path, selector.strip(), _WS.sub(" ", snippet).strip()[:300]])
+    basis = "\x1f".join([check_id, url_path(page_url), selector.strip(), _WS.sub(" ", snippet).strip()[:300]])
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
 
 
