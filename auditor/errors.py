@@ -11,6 +11,18 @@ EXIT_RUN_BUSY = 5  # --resume of a run another live process is resuming (it hold
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM: what CI systems send on cancel and timeout
 
+
+def _fetch_errors() -> tuple[type[BaseException], ...]:
+    import httpx
+
+    # httpx.InvalidURL is not an httpx.HTTPError: a URL a site supplies (a robots.txt Sitemap
+    # line, a redirect's Location) with a control character in it raised it past every handler
+    return (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError)
+
+
+#: What one fetch outside the browser may raise for reasons the site or the network decide.
+FETCH_ERRORS = _fetch_errors()
+
 EXIT_CODES_HELP = (
     "Exit codes: 0 passed; 1 a gate failed; 2 usage or configuration error; "
     "3 could not audit (start URL unreachable, no browser); 4 could not write the reports or the store "

@@ -35,7 +35,7 @@ from .crawl import (
     read_sitemap,
 )
 from .credentials import CredentialScope
-from .errors import CouldNotAudit, UsageError
+from .errors import FETCH_ERRORS, CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
 from .model import Outcome, PageArtifacts, SiteArtifacts, Status, scrub_artifacts
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
@@ -356,7 +356,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
                 site.extra["robots_error"] = f"robots.txt {got.cut}; its rules were not used"
             elif got.status == 200:
                 site.robots_txt = got.body.decode("utf-8", "replace")  # past 512 KB: ignored, as Google does
-        except (httpx.HTTPError, OSError) as exc:
+        except FETCH_ERRORS as exc:
             site.extra["robots_error"] = _transport_error(exc)
         robots = Robots(site.robots_txt, settings.user_agent)
         page_urls: list[str] = []
@@ -378,7 +378,7 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
                 seen.add(sm)
                 try:
                     got = await _fetch(client, sm, limit=MAX_SITEMAP_BYTES, budget=budget)
-                except (httpx.HTTPError, OSError) as exc:
+                except FETCH_ERRORS as exc:
                     _note_cut(site, "sitemap", sm, f"not read: {_transport_error(exc)}")
                     continue
                 if got.status != 200:
@@ -421,7 +421,7 @@ async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Sec
             except httpx.ConnectError as exc:
                 if "certificate" in str(exc).lower() or "ssl" in str(exc).lower():
                     site.extra["tls_error"] = _transport_error(exc).removeprefix("TLS error: ")
-            except (httpx.HTTPError, OSError, asyncio.TimeoutError):
+            except (*FETCH_ERRORS, asyncio.TimeoutError):
                 pass
     for attempt in range(MAX_RETRIES + 1):
         try:
@@ -435,7 +435,7 @@ async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Sec
                                 "(--page-timeout)") from None
         except httpx.TooManyRedirects:
             raise CouldNotAudit(f"cannot audit {start_url}: redirect loop") from None
-        except (httpx.HTTPError, OSError) as exc:
+        except FETCH_ERRORS as exc:
             raise CouldNotAudit(f"cannot reach {start_url}: {_transport_error(exc)}") from None
         if status in RETRY_STATUSES and attempt < MAX_RETRIES:
             await asyncio.sleep(wait)
