@@ -10,6 +10,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +293,12 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         lease.release(store)
 
 
+def _browser_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` says the browser or Playwright's driver went away under the scan."""
+    text = f"{type(exc).__name__}: {exc}"
+    return "TargetClosedError" in text or "has been closed" in text or "Connection closed" in text
+
+
 def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Settings, resume_id: str | None,
                  reporter: Any, quiet: bool, cfg: Any, gates: Any, baseline: Any, ignore_host: bool,
                  formats: list[str], out_dir: str) -> None:
@@ -316,11 +323,20 @@ def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Setti
         try:
             with reporter, runner:
                 runner.run(scanner.run(resume=bool(resume_id)))
-        except Exception:
+        except Exception as exc:
             # Ctrl-C cancels the scan, and a tab being opened as the browser shuts down may
             # end it with that error instead of the cancellation: still an interruption
-            if getattr(runner, "_interrupt_count", 0):
+            if getattr(runner, "_interrupt_count", 0) or terminated:
                 raise KeyboardInterrupt from None
+            if _browser_gone(exc):
+                # a signal to the process group reaches Playwright's driver too, which closes
+                # the browser at once (handleSIGINT/SIGTERM): the error can come before this
+                # process has run its own handler. Give the signal a bounded moment to arrive
+                # (the runner's handler is gone now: a SIGINT raises KeyboardInterrupt here)
+                for _ in range(40):
+                    time.sleep(0.05)
+                    if terminated:
+                        raise KeyboardInterrupt from None
             raise
     except KeyboardInterrupt:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the reports short

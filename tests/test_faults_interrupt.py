@@ -128,3 +128,42 @@ def test_sigterm_writes_partial_report_and_exits_143(tmp_path):
     assert res["run"]["status"] == "incomplete" and res["run"]["error"] == "terminated"
     assert (tmp_path / "out" / "idea-audit.html").exists()
     assert set(before) <= {p["url"] for p in res["pages"]}
+
+
+def _driver_pids(parent: int) -> list[int]:
+    """Playwright's node driver among the children of ``parent`` (read from /proc)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmd = fh.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"run-driver" in cmd:
+            pids.append(int(entry))
+    return pids
+
+
+def test_sigint_reaching_the_driver_first_is_still_an_interruption(tmp_path):
+    """A signal to the process group reaches Playwright's driver too, and it closes the browser
+    at once: the scan's next tab fails before this process has run its own handler. Forced here
+    by signalling the driver 0.8 s before the CLI (before: the TargetClosedError traceback,
+    exit 1; it happened in the full suite under load)."""
+    with serving(slow_site()) as srv:
+        proc = spawn(*_args(srv.base_url, tmp_path))
+        _wait_for_pages(proc, str(tmp_path / "runs.sqlite"), 2)
+        drivers = _driver_pids(proc.pid)
+        assert drivers, "no Playwright driver found among the CLI's children"
+        for pid in drivers:
+            os.kill(pid, signal.SIGINT)
+        time.sleep(0.8)
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, f"{proc.returncode}\n{out}\n{err}"
+    assert "Traceback" not in err and "interrupted" in err, err
+    res = json.loads((tmp_path / "out" / "idea-audit.json").read_text())
+    assert res["run"]["status"] == "incomplete"
