@@ -280,9 +280,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
     lease = Lease(db, scanner.run_id)
     holder = lease.acquire(store)
     if holder is not None:
-        import time as _time
-
-        ago = max(0, round(_time.time() - float(holder["heartbeat"])))
+        ago = max(0, round(time.time() - float(holder["heartbeat"])))
         raise RunBusy(f"--resume {scanner.run_id}: the run is being audited by process {holder['pid']} on "
                       f"{holder['host']} (since {holder['acquired']}, last heartbeat {ago}s ago); wait for it to "
                       f"finish (its lease lapses {LEASE_TTL:g}s after its last heartbeat if it hangs)")

@@ -12,7 +12,7 @@ import sqlite3
 import time
 
 import pytest
-from faults.harness import FAST, explain, run, serving, spawn
+from faults.harness import FAST, explain, run, serving, spawn, stored_urls
 from faults.server import page, slow
 
 pytestmark = pytest.mark.browser
@@ -27,20 +27,10 @@ def slow_site(delay: float = 0.7) -> dict:
     return routes
 
 
-def _stored(db_path) -> list[str]:
-    if not os.path.exists(db_path):
-        return []
-    with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as con:
-        try:
-            return [r[0] for r in con.execute("SELECT url FROM pages")]
-        except sqlite3.OperationalError:
-            return []
-
-
 def _wait_for_pages(proc, db_path, n: int, limit: float = 150) -> list[str]:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        got = _stored(db_path)
+        got = stored_urls(db_path)
         if len(got) >= n:
             return got
         assert proc.poll() is None, proc.communicate()
@@ -76,7 +66,7 @@ def test_sigkill_then_resume_audits_every_page_once(tmp_path):
         before = _wait_for_pages(proc, db_path, 3)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        after_kill = _stored(db_path)
+        after_kill = stored_urls(db_path)
         assert set(before) <= set(after_kill)  # nothing already stored was lost
         with contextlib.closing(sqlite3.connect(db_path)) as con:
             [(run_id, status)] = con.execute("SELECT id, status FROM runs").fetchall()
@@ -87,7 +77,7 @@ def test_sigkill_then_resume_audits_every_page_once(tmp_path):
         assert done.returncode == 0, explain(done)
         hits_after = dict(srv.requests)
     base = srv.base_url.rstrip("/")
-    stored = _stored(db_path)
+    stored = stored_urls(db_path)
     assert len(stored) == len(set(stored)) == N_PAGES + 1
     assert sorted(stored) == sorted([srv.base_url] + [f"{base}/p{i}" for i in range(N_PAGES)])
     for url in after_kill:  # pages stored before the kill were not fetched again by the resumed run

@@ -14,7 +14,18 @@ import sys
 import time
 
 import pytest
-from faults.harness import FAST, cli_env, error_lines, explain, no_traceback, run, scan, serving, spawn
+from faults.harness import (
+    FAST,
+    cli_env,
+    error_lines,
+    explain,
+    no_traceback,
+    run,
+    scan,
+    serving,
+    spawn,
+    stored_urls,
+)
 from faults.server import Reply, html, page, redirect
 
 from auditor.store import Store, lease_is_live
@@ -119,16 +130,6 @@ def _slow(seconds: float, title: str):
     return route
 
 
-def _stored(db: str) -> list[str]:
-    if not os.path.exists(db):
-        return []
-    with contextlib.closing(sqlite3.connect(db, timeout=30)) as con:
-        try:
-            return [r[0] for r in con.execute("SELECT url FROM pages")]
-        except sqlite3.OperationalError:
-            return []
-
-
 def _wait(pred, limit: float = 90) -> None:
     end = time.monotonic() + limit
     while time.monotonic() < end:
@@ -142,7 +143,7 @@ def _killed_run(db: str, base: str, n: int) -> str:
     """A scan SIGKILLed once ``n`` pages are stored; its run id."""
     proc = spawn("scan", base, "--db", db, "--out", db + ".out", *FAST, "--concurrency", "1", "--no-sitemap")
     try:
-        _wait(lambda: len(_stored(db)) >= n)
+        _wait(lambda: len(stored_urls(db)) >= n)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
@@ -158,7 +159,7 @@ def test_two_resumes_of_one_run_one_is_refused(tmp_path):
         rid = _killed_run(db, srv.base_url, 1)  # its lease stays behind, its owner is dead: free
         first = spawn("scan", "--resume", rid, "--db", db, "--out", str(tmp_path / "o1"))
         try:
-            _wait(lambda: len(_stored(db)) >= 2)
+            _wait(lambda: len(stored_urls(db)) >= 2)
             second = run("scan", "--resume", rid, "--db", db, "--out", str(tmp_path / "o2"), timeout=60)
             _one_line(second, 5, f"--resume {rid}", "being audited by process", str(first.pid))
             out, err = first.communicate(timeout=120)
@@ -167,7 +168,7 @@ def test_two_resumes_of_one_run_one_is_refused(tmp_path):
                 os.killpg(first.pid, signal.SIGKILL)
         assert first.returncode in (0, 1), err
         hits = {p: srv.hits(p) for p in routes}
-    assert sorted(_stored(db)) == sorted(srv.base_url + p.lstrip("/") for p in routes)
+    assert sorted(stored_urls(db)) == sorted(srv.base_url + p.lstrip("/") for p in routes)
     assert all(n == 1 for p, n in hits.items() if p != "/" and p != "/p0"), hits  # none audited twice
     with contextlib.closing(Store(db)) as store:
         assert store.db.execute("SELECT COUNT(*) FROM leases").fetchone()[0] == 0  # released at the end
@@ -184,10 +185,10 @@ def test_resumed_run_skips_a_redirect_to_a_page_already_audited(tmp_path):
         whole.mkdir()
         proc = scan(srv.base_url, whole, "--concurrency", "1", "--no-sitemap")
         assert proc.returncode in (0, 1), explain(proc)
-        uninterrupted = sorted(_stored(str(whole / "runs.sqlite")))
+        uninterrupted = sorted(stored_urls(str(whole / "runs.sqlite")))
         db = str(tmp_path / "runs.sqlite")
         rid = _killed_run(db, srv.base_url, 2)
         resumed = run("scan", "--resume", rid, "--db", db, "--out", str(tmp_path / "o"), timeout=120)
         assert resumed.returncode in (0, 1), explain(resumed)
     assert uninterrupted == sorted([srv.base_url, srv.base_url + "a"]), uninterrupted
-    assert sorted(_stored(db)) == uninterrupted
+    assert sorted(stored_urls(db)) == uninterrupted
