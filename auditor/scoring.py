@@ -150,7 +150,7 @@ class CheckInfo:
     scope: str = "page"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One failing or warning finding, or a failing outcome that has none."""
 
@@ -411,12 +411,13 @@ def facts_from_store(store: Any, run_id: str, infos: Mapping[str, CheckInfo] | N
         page = _page_of(info, row_page, page_url, page_of)
         facts.problems.append(Problem(cid, page, status, Severity.parse(severity), element_key(selector, snippet)))
         with_problem.add((cid, row_page))
+    shared: dict[str, str] = {}  # one string per page, however many problems name it
     for cid, row_page, status in store.problem_outcomes(run_id):
         info = infos.get(cid)
         if info is None or (cid, row_page) in with_problem:
             continue
         # a failing outcome without a finding still fails: at the check's own severity
-        page = row_page if info.scope == "page" and row_page else SITE
+        page = shared.setdefault(row_page, row_page) if info.scope == "page" and row_page else SITE
         facts.problems.append(Problem(cid, page, status, info.severity, ""))
     return facts
 

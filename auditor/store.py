@@ -326,13 +326,6 @@ class Store:
             d["requirements"] = json.loads(d["requirements"])
             yield d
 
-    def outcome_groups(self, run_id: str) -> list[tuple[list[str], str, float | None, float, int]]:
-        """The run's outcomes counted by (requirements, status, score, weight): all that
-        scoring needs, in a few hundred rows however many pages the run has."""
-        rows = self.db.execute("SELECT requirements, status, score, weight, COUNT(*) FROM outcomes WHERE run_id=? "
-                               "GROUP BY requirements, status, score, weight", (run_id,)).fetchall()
-        return [(json.loads(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
-
     # -- what scoring reads (auditor/scoring.py facts_from_store) ---------------------------
     def audited_pages(self, run_id: str) -> list[tuple[str, str]]:
         """(url, final_url) of the pages audited without an error."""
@@ -345,11 +338,12 @@ class Store:
             "SELECT check_id, status, weight > 0, COUNT(*) FROM outcomes WHERE run_id=? "
             "GROUP BY check_id, status, weight > 0", (run_id,))]
 
-    def problem_outcomes(self, run_id: str) -> list[tuple[str, str, str]]:
-        """(check id, page url or '' for the site, status) of counted failing or warning outcomes."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT check_id, page_url, status FROM outcomes WHERE run_id=? AND weight > 0 "
-            "AND status IN ('fail', 'warn')", (run_id,))]
+    def problem_outcomes(self, run_id: str) -> Iterator[tuple[str, str, str]]:
+        """(check id, page url or '' for the site, status) of counted failing or warning outcomes,
+        streamed (a large run has tens of thousands)."""
+        for r in self.db.execute("SELECT check_id, page_url, status FROM outcomes WHERE run_id=? AND weight > 0 "
+                                 "AND status IN ('fail', 'warn')", (run_id,)):
+            yield (r[0], r[1], r[2])
 
     def problem_findings(self, run_id: str) -> Iterator[tuple[str, str, str, str, str, str, str]]:
         """(check id, row page url ('' for site findings), status, severity, the finding's page url,
