@@ -535,6 +535,9 @@ def report(ctx: click.Context, run_id: str | None, db: str, fmt: str, out_dir: s
     result, paths, verdict = _finish(store, run_id, cfg, gates, baseline,
                                      baseline_ignore_host or cfg.baseline.get("ignore_host", False), formats, out_dir)
     _summary(result, paths)
+    if result["run"]["status"] == "failed" and not result["summary"]["pages_audited"]:
+        _err(result["run"]["error"] or "no page could be audited")  # the scan's exit, again
+        sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
 
 

@@ -147,3 +147,4 @@ def test_run_with_no_audited_page_has_no_score(tmp_path, served):
     again = run_cli("report", r["run"]["id"], "--db", str(tmp_path / "runs.sqlite"), "--out", str(tmp_path / "rep"),
                     "--format", "json")
     assert load_json(tmp_path / "rep" / "idea-audit.json")["run"]["status"] == "failed", again.stderr
+    assert again.returncode == 3 and "nothing could be audited" in again.stderr
