@@ -32,7 +32,9 @@ COSTS = 3
 
 def _costs(costs: list[dict[str, Any]]) -> str:
     def where(c: dict[str, Any]) -> str:
-        return "site-wide" if c.get("site_wide") and not c.get("pages") else f"{c['pages']} pages"
+        if c.get("site_wide") and not c.get("pages"):
+            return "site-wide"
+        return f"{c['pages']} page" + ("" if c["pages"] == 1 else "s")
 
     out = "; ".join(f"`{c['check_id']}` ({where(c)}, -{c['points']:.1f})" for c in costs[:COSTS])
     return out + (f"; {len(costs) - COSTS} more" if len(costs) > COSTS else "")
