@@ -497,7 +497,8 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     if pacing:
         click.echo(f"pacing: {pacing}")
     click.echo(f"overall score: {scoring.fmt(overall, 'n/a')}; "
-               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('manual', 0)} to review"
+               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('warn', 0)} warnings, "
+               f"{s['by_status'].get('manual', 0)} to review"
                + (f", {len(r['ignored'])} ignored" if r.get("ignored") else ""))
     if r.get("baseline"):
         b = r["baseline"]

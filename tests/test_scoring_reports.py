@@ -73,6 +73,10 @@ def test_one_rounding_costs_and_reasons(tmp_path, served):
     shown = scoring.fmt(overall)
     # terminal, scorecard header, Markdown and JSON: the same number
     assert f"overall score: {shown};" in proc.stdout
+    by = r["summary"]["by_status"]
+    assert (f"findings: {by.get('fail', 0)} failures, {by.get('warn', 0)} warnings, {by.get('manual', 0)} to review"
+            in proc.stdout)
+    assert f"<b>{by.get('warn', 0)}</b> warnings" in (out / "idea-audit.html").read_text()
     page = (out / "idea-audit.html").read_text()
     assert f'<span class="num">{shown}<span class="sr"> out of 100' in page
     assert f"scored the site {shown} out of 100" in _text(page)
