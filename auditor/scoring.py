@@ -25,7 +25,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from . import requirements as reqs
 from .model import Severity, Status
@@ -100,6 +100,10 @@ SITE = ""
 """The page key of a problem that concerns the whole site."""
 
 
+@overload
+def whole(x: float) -> int: ...
+@overload
+def whole(x: None) -> None: ...
 def whole(x: float | None) -> int | None:
     """A score as shown everywhere: a whole number, halves rounded up (81.5 -> 82)."""
     return None if x is None else math.floor(x + 0.5)
