@@ -21,7 +21,7 @@ from auditor import report, scoring
 from auditor.gates import gated_findings
 from auditor.model import Finding, PageArtifacts, Severity, Status
 from auditor.report import junit, sarif
-from auditor.report.junit import _clean, _line, _why_not_counted
+from auditor.report.junit import _clean, _line, _why_not_counted, case_name
 from auditor.report.stream import Lazy, write_json
 from auditor.store import Store
 
@@ -119,19 +119,21 @@ def _junit_elementtree(result: dict[str, Any]) -> str:
         suite = ET.SubElement(root, "testsuite", name=_clean(f"{rid}: {req['short']}"))
         counts = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
         for (cid, page), fs in sorted(cases.items()):
-            case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
-            counts["tests"] += 1
             fails = [f for f in fs if id(f) in gated]
             others = [f for f in fs if id(f) not in gated]
-            if fails:
-                worst = "warning" if all(f["status"] == "warn" for f in fails) else "failure"
-                el = ET.SubElement(case, "failure", type=worst,
-                                   message=_clean(f"{fails[0]['message']} ({len(fails)} element(s))"))
-                el.text = _clean("\n\n".join(_line(f) for f in fails))
+            for f in fails:
+                case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"),
+                                     name=_clean(case_name(page, f, len(fails))))
+                el = ET.SubElement(case, "failure", type="warning" if f["status"] == "warn" else "failure",
+                                   message=_clean(f["message"]))
+                el.text = _clean(_line(f))
+                counts["tests"] += 1
                 counts["failures"] += 1
             if others:
+                case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
                 ET.SubElement(case, "system-out").text = _clean(
                     "\n\n".join(_line(f, _why_not_counted(f, result)) for f in others))
+                counts["tests"] += 1
         for (cid, page), fs in sorted(ignored.get(rid, {}).items()):
             case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
             reasons = "; ".join(sorted({f["ignored_reason"] for f in fs}))

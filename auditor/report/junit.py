@@ -1,11 +1,12 @@
-"""JUnit XML: one testsuite per requirement, one testcase per (check, page).
+"""JUnit XML: one testsuite per requirement; per (check, page) one failing testcase for each
+finding the gates count and one passing testcase holding the rest.
 
-A testcase fails exactly when it holds a finding the gates count (:func:`auditor.gates.
-gated_findings`: actionable, not best-practice unless counted, at or above ``--fail-on`` when
-set, and with a baseline only NEW findings), so the test list is red exactly when a finding
-gate is. Its other findings (existing in the baseline, below the threshold, best-practice,
-"needs review") are listed in the testcase's ``<system-out>``; a (check, page) with no counted
-finding is a passing testcase with its findings in ``<system-out>``. Findings ignored by a
+The failures are exactly the findings the gates count (:func:`auditor.gates.gated_findings`:
+actionable, not best-practice unless counted, at or above ``--fail-on`` when set, and with a
+baseline only NEW findings): "--fail-on high: 42 findings" is 42 failures, and a green gate
+never comes with a red test list. The other findings of a (check, page) (in the baseline, below
+the threshold, best-practice, "needs review") are one passing testcase with them listed in its
+``<system-out>``, each with why it does not count. Findings ignored by a
 config rule are ``<skipped>`` with the rule's reason; a check that could not run is
 ``<skipped>`` too (it decided nothing, which is not a failure of the site). Checks that passed
 everywhere are one passing testcase each, so counts stay meaningful.
@@ -65,9 +66,17 @@ def _line(f: dict[str, Any], note: str = "") -> str:
             + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}")
 
 
+def case_name(page: str, f: dict[str, Any], of: int) -> str:
+    """A failing testcase's name: the page, and the element when the check failed on several
+    elements of it (each counted finding is one failure, as the gates count them)."""
+    page = page or "site"
+    return f"{page} {f['selector']}" if of > 1 and f.get("selector") else page
+
+
 def _suites(result: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, int], list[tuple[str, Any]]]]:
     """(requirement id, suite name, counts, cases) per requirement, in catalogue order; a case is
-    ("fail" | "info", (check, page, counted, others)), ("ignored", (check, page, findings)),
+    ("fail", (check, name, finding)) per counted finding, ("info", (check, page, other findings)),
+    ("ignored", (check, page, findings)),
     ("pass", (check, pages)) or ("error", (check, pages))."""
     checks = result["checks"]
     gated = {id(f) for f in gated_findings(result)}
@@ -91,12 +100,15 @@ def _suites(result: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, int], 
         counts = dict.fromkeys(COUNTS, 0)
         out: list[tuple[str, Any]] = []
         for (cid, page), fs in sorted(cases.items()):
-            counts["tests"] += 1
             counted = [f for f in fs if id(f) in gated]
             others = [f for f in fs if id(f) not in gated]
-            if counted:
+            for f in counted:
+                counts["tests"] += 1
                 counts["failures"] += 1
-            out.append(("fail" if counted else "info", (cid, page, counted, others)))
+                out.append(("fail", (cid, case_name(page, f, len(counted)), f)))
+            if others:
+                counts["tests"] += 1
+                out.append(("info", (cid, page, others)))
         for (cid, page), fs in sorted(skipped_here.items()):
             counts["tests"] += 1
             counts["skipped"] += 1
@@ -131,19 +143,17 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     for rid, name, counts, cases in suites:
         fh.write("  " + _tag("testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}}) + "\n")
         for kind, data in cases:
-            if kind in ("fail", "info"):
-                cid, page, counted, others = data
+            if kind == "fail":
+                cid, name, f = data
+                fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": _clean(name)})
+                         + "\n      " + _tag("failure", {"type": "warning" if f["status"] == "warn" else "failure",
+                                                          "message": _clean(f["message"])})
+                         + _text(_clean(_line(f))) + "</failure>\n    </testcase>\n")
+            elif kind == "info":
+                cid, page, others = data
+                body = _clean("\n\n".join(_line(f, _why_not_counted(f, result)) for f in others))
                 fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": _clean(page or "site")})
-                         + "\n")
-                if counted:
-                    worst = "warning" if all(f["status"] == "warn" for f in counted) else "failure"
-                    body = _clean("\n\n".join(_line(f) for f in counted))
-                    fh.write("      " + _tag("failure", {"type": worst, "message": _clean(
-                        f"{counted[0]['message']} ({len(counted)} element(s))")}) + _text(body) + "</failure>\n")
-                if others:
-                    body = _clean("\n\n".join(_line(f, _why_not_counted(f, result)) for f in others))
-                    fh.write("      <system-out>" + _text(body) + "</system-out>\n")
-                fh.write("    </testcase>\n")
+                         + "\n      <system-out>" + _text(body) + "</system-out>\n    </testcase>\n")
             elif kind == "ignored":
                 cid, page, fs = data
                 reasons = sorted({f.get("ignored_reason") or "" for f in fs})
