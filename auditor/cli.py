@@ -589,6 +589,8 @@ def report(ctx: click.Context, run_id: str | None, db: str, fmt: str, out_dir: s
     store = _open_store(db)
     run_id = _run_id(store, run_id, db)
     cfg = config_mod.load(config_path)
+    if ctx.get_parameter_source("out_dir").name != "COMMANDLINE" and cfg.scan.get("out"):
+        out_dir = cfg.scan["out"]  # read against the config file's folder, as scan does
     gates = _gates(cfg, ctx, fail_on, min_scores, max_findings)
     base_file = baseline_path or cfg.baseline.get("file")
     baseline = _load_baseline(base_file, db)
