@@ -168,7 +168,7 @@ def test_missing_baseline_file_is_a_first_run(run, tmp_path):
     n = len([f for f in r["findings"] if f["status"] in ("fail", "warn")])
     assert r["baseline"]["missing"] is True and (r["baseline"]["new"], r["baseline"]["existing"]) == (n, 0)
     assert f"no baseline file at {missing} yet: first run" in proc.stdout
-    assert f"idea-audit baseline" in r["baseline"]["note"] and str(missing) in r["baseline"]["note"]
+    assert "idea-audit baseline" in r["baseline"]["note"] and str(missing) in r["baseline"]["note"]
     assert "first run" in (tmp_path / "o" / "idea-audit.md").read_text()
     # a file that exists but is not JSON is still a usage error
     bad = tmp_path / "bad.json"
