@@ -150,6 +150,12 @@ def apply(result: dict[str, Any], baseline: dict[str, Any], ignore_host: bool = 
         else:
             f["baseline_state"] = "new"
             new += 1
+    for f in result.get("ignored") or []:
+        # a finding a config rule ignores is still there: its baseline entry is not "fixed"
+        if f.get("status") in ACTIONABLE:
+            match = next((k for k in _current_keys(f, ignore_host) if pool.get(k)), None)
+            if match is not None:
+                pool[match].pop()
     ran, pages = _checked(result, ignore_host)
     selected = _selected(result)
     fixed: list[dict[str, Any]] = []

@@ -129,6 +129,13 @@ def test_skipped_checks_baseline_findings_are_not_checked_not_fixed(run):
     baseline_mod.apply(r, loaded)
     assert (r["baseline"]["fixed"], r["baseline"]["not_checked"]) == (1, 0)
     assert r["baseline"]["fixed_findings"][0]["fingerprint"] == gone["fingerprint"]
+    # ignored by a config rule since the baseline was written: still there, not fixed
+    r = copy.deepcopy(result)
+    hidden = [f for f in r["findings"] if f["check_id"] == "axe-image-alt"]
+    r["findings"] = [f for f in r["findings"] if f["check_id"] != "axe-image-alt"]
+    r["ignored"] = [{**f, "ignored_reason": REASON, "ignored_by": "check axe-image-alt"} for f in hidden]
+    baseline_mod.apply(r, loaded)
+    assert hidden and (r["baseline"]["fixed"], r["baseline"]["new"]) == (0, 0)
 
 
 def test_fingerprint_survives_attribute_churn_and_link_hosts():
