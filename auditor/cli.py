@@ -172,6 +172,9 @@ GATE_HELP = (
 @click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False),
               help="Earlier JSON result or baseline file: only NEW findings count toward gates.")
 @click.option("--baseline-ignore-host", is_flag=True, help="Match baseline findings on any host (staging vs production).")
+@click.option("--sarif-source-map", "sarif_source_map", multiple=True, metavar="URL_PREFIX=REPO_PATH",
+              help="Place SARIF results of pages under URL_PREFIX on the repository file REPO_PATH + the rest of "
+                   "the path (repeatable). Unmapped pages are placed on the config file.")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="Extra request header (value may be $ENV_VAR). Never stored or printed.")
 @click.option("--cookie", "cookies", multiple=True, metavar="NAME=VALUE", help="Cookie (value may be $ENV_VAR).")
@@ -189,8 +192,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
          ignore_robots: bool, scope: str, trailing_slash: str, no_sitemap: bool, page_timeout: float,
          axe_timeout: float, target_grade: float | None, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
-         baseline_ignore_host: bool, headers: tuple[str, ...], cookies: tuple[str, ...], auth: str | None,
-         insecure: bool, screenshots: bool, count_best_practice: bool, quiet: bool, verbose: bool) -> None:
+         baseline_ignore_host: bool, sarif_source_map: tuple[str, ...], headers: tuple[str, ...],
+         cookies: tuple[str, ...], auth: str | None, insecure: bool, screenshots: bool, count_best_practice: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from . import config as config_mod
     from .progress import make_reporter
@@ -258,11 +261,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
     gates = _gates(cfg, ctx, fail_on, min_scores, max_findings)
     base_file = baseline_path or cfg.baseline.get("file")
     ignore_host = baseline_ignore_host or cfg.baseline.get("ignore_host", False)
-    baseline = None
-    if base_file:
-        from . import baseline as baseline_mod
-
-        baseline = baseline_mod.load(base_file)
+    baseline = _load_baseline(base_file, db)
+    sarif_opts = _sarif_options(cfg, sarif_source_map)
     secrets = _secrets(cfg, headers, cookies, auth, settings.start_urls[0])
     settings.header_names = sorted(secrets.headers)
 
@@ -286,7 +286,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
                       f"finish (its lease lapses {LEASE_TTL:g}s after its last heartbeat if it hangs)")
     try:
         _scan_leased(ctx, scanner, store, settings, resume_id, reporter, quiet, cfg, gates, baseline, ignore_host,
-                     formats, out_dir)
+                     formats, out_dir, sarif_opts)
     finally:
         lease.release(store)
 
@@ -299,7 +299,7 @@ def _browser_gone(exc: BaseException) -> bool:
 
 def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Settings, resume_id: str | None,
                  reporter: Any, quiet: bool, cfg: Any, gates: Any, baseline: Any, ignore_host: bool,
-                 formats: list[str], out_dir: str) -> None:
+                 formats: list[str], out_dir: str, sarif_opts: dict[str, Any] | None = None) -> None:
     """The scan of a run this process holds the lease of, its reports and its exit."""
     if resume_id:
         store.update_run(resume_id, status="running", finished=None)
@@ -340,7 +340,7 @@ def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Setti
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the reports short
         what = "terminated (SIGTERM)" if terminated else "interrupted"
         store.update_run(scanner.run_id, status="incomplete", error="terminated" if terminated else "interrupted")
-        _, paths, _ = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
+        _, paths, _ = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir, sarif_opts)
         _err(f"{what}; partial report{'s' if len(paths) > 1 else ''} written "
              f"({', '.join(str(p) for p in paths.values())}); continue with --resume {scanner.run_id}")
         sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
@@ -350,12 +350,46 @@ def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Setti
     from .report import mark_if_nothing_audited
 
     nothing = mark_if_nothing_audited(store, scanner.run_id)  # status failed, no score, the reason
-    result, paths, verdict = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
+    result, paths, verdict = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir,
+                                     sarif_opts)
     _summary(result, paths)
     if nothing:
         _err(nothing)
         sys.exit(EXIT_COULD_NOT_AUDIT)
-    sys.exit(_verdict_exit(verdict))
+    sys.exit(_verdict_exit(verdict, result))
+
+
+def _load_baseline(base_file: str | None, db: str) -> dict[str, Any] | None:
+    if not base_file:
+        return None
+    from . import baseline as baseline_mod
+
+    baseline = baseline_mod.load(base_file)
+    if db != str(DEFAULT_DB):
+        baseline["db"] = db  # for the first-run note's `idea-audit baseline --db ...`
+    return baseline
+
+
+def _sarif_options(cfg: Any, values: tuple[str, ...]) -> dict[str, Any]:
+    """The SARIF source map (command line, else config) and the anchor file: the config file
+    the run used, relative to the working directory (the repository root in CI), else
+    ``idea-audit.toml``."""
+    from .report.sarif import DEFAULT_ANCHOR, parse_source_map
+
+    raw = list(values) or list(cfg.scan.get("sarif_source_map") or [])
+    try:
+        pairs = parse_source_map(raw)
+    except ValueError as exc:
+        raise UsageError(f"--sarif-source-map: {exc}") from None
+    anchor = DEFAULT_ANCHOR
+    if cfg.path:
+        try:
+            anchor = Path(os.path.relpath(Path(cfg.path).resolve(), Path.cwd().resolve())).as_posix()
+        except ValueError:  # another drive (Windows)
+            anchor = DEFAULT_ANCHOR
+        if anchor.startswith("../"):
+            anchor = DEFAULT_ANCHOR
+    return {"source_map": [{"prefix": p, "path": r} for p, r in pairs], "anchor": anchor}
 
 
 def _check_writable(out_dir: str) -> None:
@@ -436,7 +470,8 @@ def _secrets(cfg: Any, headers: tuple[str, ...], cookies: tuple[str, ...], auth:
 
 
 def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str, Any] | None, ignore_host: bool,
-            formats: list[str], out_dir: str) -> tuple[dict[str, Any], dict[str, Path], list[Any]]:
+            formats: list[str], out_dir: str, sarif_opts: dict[str, Any] | None = None,
+            ) -> tuple[dict[str, Any], dict[str, Path], list[Any]]:
     """Build the result, apply config policy, baseline and gates, write every format."""
     from . import baseline as baseline_mod
     from . import config as config_mod
@@ -449,7 +484,19 @@ def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str,
         baseline_mod.apply(result, baseline, ignore_host)
     verdict = evaluate(result, gates) if gates.any() else []
     if verdict:
-        result["gates"] = [g.to_dict() for g in verdict]
+        from .gates import LISTED, culprits
+
+        result["gates"] = []
+        for g in verdict:
+            entry = g.to_dict()
+            if not g.passed:
+                named = culprits(result, g)
+                entry["findings_total"] = len(named)
+                entry["findings"] = [{k: f.get(k) for k in ("check_id", "severity", "page_url", "message", "selector")}
+                                     for f in named[:LISTED]]
+            result["gates"].append(entry)
+    if sarif_opts:
+        result["sarif"] = sarif_opts
     try:
         paths = write(result, formats, out_dir)
     except OSError as exc:  # disk full, read-only: each report is whole or absent (atomic_open)
@@ -467,10 +514,21 @@ def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str,
     return result, paths, verdict
 
 
-def _verdict_exit(verdict: list[Any]) -> int:
+def _verdict_exit(verdict: list[Any], result: dict[str, Any]) -> int:
+    """Print each gate; under a failing one, the findings that failed it (at most
+    ``gates.LISTED``, worst first), so a CI log's last lines say what to fix."""
+    from .gates import LISTED, culprits, describe
+    from .progress import printable
+
     failed = [g for g in verdict if not g.passed]
     for g in verdict:
         click.echo(f"gate {'FAILED' if not g.passed else 'passed'}: {g.gate}: {g.detail}")
+        if not g.passed:
+            named = culprits(result, g)
+            for f in named[:LISTED]:
+                click.echo(printable(f"  - {describe(f)}"))
+            if len(named) > LISTED:
+                click.echo(f"  ... and {len(named) - LISTED} more (all of them in the reports)")
     if failed:
         click.echo(f"result: FAILED ({len(failed)} of {len(verdict)} gates)")
         return EXIT_GATE_FAILED
@@ -502,7 +560,10 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
                + (f", {len(r['ignored'])} ignored" if r.get("ignored") else ""))
     if r.get("baseline"):
         b = r["baseline"]
-        click.echo(f"baseline {b['file']}: {b['new']} new, {b['existing']} unchanged, {b['fixed']} fixed")
+        click.echo(f"baseline {b['file']}: {b['new']} new, {b['existing']} unchanged, {b['fixed']} fixed"
+                   + (f", {b['not_checked']} not checked in this run" if b.get("not_checked") else ""))
+        if b.get("note"):
+            click.echo(f"baseline: {b['note']}")
     for fmt, p in paths.items():
         click.echo(f"{fmt}: {p}")
 
@@ -518,28 +579,31 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
 @click.option("--max-findings", type=click.IntRange(0), default=None)
 @click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False))
 @click.option("--baseline-ignore-host", is_flag=True)
+@click.option("--sarif-source-map", "sarif_source_map", multiple=True, metavar="URL_PREFIX=REPO_PATH")
 @click.pass_context
 def report(ctx: click.Context, run_id: str | None, db: str, fmt: str, out_dir: str, config_path: str | None,
            fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
-           baseline_ignore_host: bool) -> None:
+           baseline_ignore_host: bool, sarif_source_map: tuple[str, ...]) -> None:
     """Re-render a stored run (default: the latest) without auditing again; gates apply too."""
-    from . import baseline as baseline_mod
     from . import config as config_mod
 
     formats = _formats(fmt)
     store = _open_store(db)
     run_id = _run_id(store, run_id, db)
     cfg = config_mod.load(config_path)
+    if ctx.get_parameter_source("out_dir").name != "COMMANDLINE" and cfg.scan.get("out"):
+        out_dir = cfg.scan["out"]  # read against the config file's folder, as scan does
     gates = _gates(cfg, ctx, fail_on, min_scores, max_findings)
     base_file = baseline_path or cfg.baseline.get("file")
-    baseline = baseline_mod.load(base_file) if base_file else None
+    baseline = _load_baseline(base_file, db)
     result, paths, verdict = _finish(store, run_id, cfg, gates, baseline,
-                                     baseline_ignore_host or cfg.baseline.get("ignore_host", False), formats, out_dir)
+                                     baseline_ignore_host or cfg.baseline.get("ignore_host", False), formats, out_dir,
+                                     _sarif_options(cfg, sarif_source_map))
     _summary(result, paths)
     if result["run"]["status"] == "failed" and not result["summary"]["pages_audited"]:
         _err(result["run"]["error"] or "no page could be audited")  # the scan's exit, again
         sys.exit(EXIT_COULD_NOT_AUDIT)
-    sys.exit(_verdict_exit(verdict))
+    sys.exit(_verdict_exit(verdict, result))
 
 
 def _open_store(db: str) -> Store:

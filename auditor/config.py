@@ -86,6 +86,24 @@ def _formats(v: Any) -> list[str]:
     return v
 
 
+def _source_map(v: Any) -> list[str]:
+    """``sarif_source_map``: ["URL_PREFIX=REPO_PATH", ...] or a table {"URL_PREFIX" = "REPO_PATH"}."""
+    from .report.sarif import parse_source_map
+
+    if isinstance(v, dict):
+        if not all(isinstance(x, str) for x in v.values()):
+            raise ValueError("must be a table of \"URL_PREFIX\" = \"REPO_PATH\"")
+        parse_source_map(v)
+        return [f"{k}={x}" for k, x in v.items()]
+    v = _str_list(v)
+    parse_source_map(v)
+    return v
+
+
+#: Keys holding a file or folder path: relative ones are read against the config file's folder,
+#: not the working directory (``idea-audit scan --config ci/idea-audit.toml`` from anywhere).
+PATH_KEYS = ("out", "db", "browser_path")
+
 #: Top-level keys: name -> validator.
 SCAN_KEYS: dict[str, Any] = {
     "urls": _str_list, "max_pages": _int(1), "max_depth": _int(0), "max_time": _num(0, MAX_TIME),
@@ -95,6 +113,7 @@ SCAN_KEYS: dict[str, Any] = {
     "trailing_slash": _choice("keep", "strip", "add"), "user_agent": _str, "obey_robots": _bool,
     "use_sitemap": _bool, "checks": _str_list, "skip": _str_list, "formats": _formats, "out": _str, "db": _str,
     "browser_path": _str, "insecure": _bool, "screenshots": _bool, "count_best_practice": _bool,
+    "sarif_source_map": _source_map,
 }
 GATE_KEYS = {"fail_on": _choice(*SEVERITIES), "min_score": _num(0, 100), "max_findings": _int(0)}
 TABLES = ("gates", "baseline", "severity", "ignore", "headers", "cookies")
@@ -202,6 +221,9 @@ def parse(data: dict[str, Any], path: str) -> Config:
         elif key not in TABLES:
             allowed = ", ".join(sorted([*SCAN_KEYS, *TABLES]))
             raise UsageError(f"{path}: unknown key '{key}' (allowed: {allowed})")
+    for key in PATH_KEYS:
+        if key in cfg.scan and (key != "browser_path" or os.sep in cfg.scan[key] or "/" in cfg.scan[key]):
+            cfg.scan[key] = relative_to(path, cfg.scan[key])
     gates = data.get("gates", {})
     if not isinstance(gates, dict):
         raise bad("gates", "must be a table")
@@ -228,7 +250,7 @@ def parse(data: dict[str, Any], path: str) -> Config:
         raise bad("baseline", "must be a table")
     for key, value in base.items():
         if key == "file":
-            cfg.baseline["file"] = _checked(_str, value, bad, "baseline.file")
+            cfg.baseline["file"] = relative_to(path, _checked(_str, value, bad, "baseline.file"))
         elif key == "ignore_host":
             cfg.baseline["ignore_host"] = _checked(_bool, value, bad, "baseline.ignore_host")
         else:
@@ -273,6 +295,14 @@ def parse(data: dict[str, Any], path: str) -> Config:
                                              "never from the file")
             target[name] = value["env"]
     return cfg
+
+
+def relative_to(config_path: str, value: str) -> str:
+    """``value`` read against the config file's folder (absolute paths and ``~`` stay as they are)."""
+    p = Path(os.path.expanduser(value))
+    if p.is_absolute():
+        return str(p)
+    return os.path.normpath(Path(config_path).parent / p)
 
 
 def _checked(fn: Any, value: Any, bad: Any, key: str) -> Any:

@@ -52,8 +52,53 @@ def counted_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
             and (baseline is None or f.get("baseline_state") == "new")]
 
 
+def gated_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The findings the finding gates of this run count: :func:`counted_findings`, at or above
+    ``--fail-on`` when that gate is set. JUnit marks exactly these as failures (with a
+    baseline, only new ones), so a green gate never comes with a red test list."""
+    counted = counted_findings(result)
+    fail_on = (result.get("gate_policy") or {}).get("fail_on")
+    if fail_on:
+        floor = Severity.parse(fail_on)
+        counted = [f for f in counted if Severity.parse(f["severity"]) >= floor]
+    return counted
+
+
+LISTED = 10
+"""Findings named under a failing gate at most (the reports have them all)."""
+
+
+def _rank(f: dict[str, Any]) -> tuple[int, str, str]:
+    return (-int(Severity.parse(f["severity"])), f.get("page_url") or "", f["check_id"])
+
+
+def culprits(result: dict[str, Any], gate: GateResult) -> list[dict[str, Any]]:
+    """The findings that failed ``gate``, worst first: for --fail-on those at or above it; for
+    --max-findings every counted one; for a score gate the counted findings of that requirement
+    (or of every requirement for the overall score)."""
+    counted = counted_findings(result)
+    name = gate.gate
+    if name.startswith("--fail-on "):
+        floor = Severity.parse(name.split(" ", 1)[1])
+        chosen = [f for f in counted if Severity.parse(f["severity"]) >= floor]
+    elif name.startswith("--min-score ") and "=" in name:
+        req = name.split(" ", 1)[1].split("=", 1)[0]
+        chosen = [f for f in counted if req in (f.get("requirements") or [])]
+    else:
+        chosen = counted
+    return sorted(chosen, key=_rank)
+
+
+def describe(f: dict[str, Any]) -> str:
+    """One line naming a finding: severity, check, page, message (and element)."""
+    where = f.get("page_url") or "site"
+    el = f" [{f['selector'][:80]}]" if f.get("selector") else ""
+    return f"{f['severity']:<8} {f['check_id']}  {where}  {' '.join(str(f.get('message') or '').split())[:160]}{el}"
+
+
 def evaluate(result: dict[str, Any], gates: Gates) -> list[GateResult]:
     out: list[GateResult] = []
+    result["gate_policy"] = {"fail_on": gates.fail_on.label if gates.fail_on is not None else None}
     counted = counted_findings(result)
     scope = "new findings" if result.get("baseline") else "findings"
     if gates.fail_on is not None:

@@ -18,8 +18,9 @@ page_timeout = 30        # seconds per page load
 scope = "host"           # or "subdomains"
 # checks = ["accessibility"]   # only these checks or families
 # skip = ["axe-region"]        # checks or families to leave out
-formats = ["json", "html", "sarif", "md"]
-out = "reports"
+formats = ["json", "html", "sarif", "md", "junit"]
+out = "reports"          # paths here are read from this file's folder
+# sarif_source_map = ["https://www.example.gov/=site/pages/"]   # SARIF results on the files pages come from
 
 [gates]
 fail_on = "high"         # fail on any finding at or above: info, low, medium, high, critical
@@ -30,6 +31,7 @@ fail_on = "high"         # fail on any finding at or above: info, low, medium, h
 
 # [baseline]
 # file = "idea-audit-baseline.json"   # from `idea-audit baseline RUN`; only NEW findings fail gates
+#                                     # (missing on the first run: every finding is new)
 # ignore_host = true                  # match a staging run against a production baseline
 
 # [severity]             # per-check severity overrides
@@ -45,8 +47,18 @@ fail_on = "high"         # fail on any finding at or above: info, low, medium, h
 # Authorization = {{ env = "STAGING_AUTH" }}
 """
 
+ACTION = "idea-auditor/idea-auditor/.github/actions/idea-audit@main"
+"""The composite action the workflow uses: it installs idea-auditor and Chromium (cached),
+restores the run store, scans, uploads SARIF where code scanning can take it, and fails with
+idea-audit's exit code, so a workflow written by ``init`` and one using the action directly
+install and behave the same."""
+
 WORKFLOW_TEMPLATE = """\
 # Audit the site against the 21st Century IDEA Act and OMB M-23-22 on every push and PR.
+# The idea-audit action installs idea-auditor and Chromium (pip and the browser are cached),
+# keeps the run store in the Actions cache (history and "new since the last run" across runs),
+# uploads SARIF to code scanning when it is available (a notice otherwise, e.g. on forks) and
+# fails the job with idea-audit's exit code and its reason.
 name: idea-audit
 on:
   push:
@@ -63,35 +75,18 @@ jobs:
     timeout-minutes: 60
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install idea-auditor and a browser
-        run: |
-          pip install idea-auditor
-          python -m playwright install --with-deps chromium
       # Start your site here if it is built in this job (e.g. `npm ci && npm start &`),
-      # or point the scan at a deployed staging URL.
-      - name: Audit
-        run: idea-audit scan --config idea-audit.toml --format json,html,sarif,md --out reports
-      - name: Upload SARIF to code scanning
-        if: always()
-        uses: github/codeql-action/upload-sarif@v3
+      # or point idea-audit.toml's urls at a deployed staging URL.
+      - uses: {action}
         with:
-          sarif_file: reports/idea-audit.sarif
-          category: idea-audit
-      - name: Upload the scorecard
-        if: always()
-        uses: actions/upload-artifact@v4
-        with:
-          name: idea-audit-scorecard
-          path: reports/
+          config: idea-audit.toml
+          # sarif-source-map: "http://localhost:3000/=src/pages/"   # place results on source files
 """
 
 
 def write_init(directory: Path, url: str, force: bool = False) -> list[Path]:
     targets = {directory / "idea-audit.toml": CONFIG_TEMPLATE.format(url=url),
-               directory / ".github" / "workflows" / "idea-audit.yml": WORKFLOW_TEMPLATE}
+               directory / ".github" / "workflows" / "idea-audit.yml": WORKFLOW_TEMPLATE.format(action=ACTION)}
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise UsageError(f"{existing[0]} exists (use --force to overwrite)")

@@ -94,6 +94,46 @@ class Finding:
 
 
 _WS = re.compile(r"\s+")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_ABS_URL = re.compile(r"(?i)\b(?:https?:)?//[^/\s\"'<>?#]+")
+IDENTITY_ATTRIBUTES = ("id", "name", "src", "href", "action", "for", "type", "role", "rel", "lang", "method",
+                       "aria-label")
+"""The attributes that say which element a snippet is. Everything else (``class``, ``style``,
+``loading``, ``decoding``, ``srcset``, ``width``, ``data-*``...) is churn a developer adds or a
+framework rewrites without the element becoming another one."""
+FINGERPRINT_VERSION = 2
+
+
+def element_identity(snippet: str) -> str:
+    """The snippet reduced to what identifies its element: tag names, the identity attributes
+    (sorted) and the text, whitespace-folded, with the scheme and host of every absolute URL
+    dropped (``http://localhost:3000/about`` and ``https://staging.agency.gov/about`` are the
+    same link on two hosts). A snippet cut off inside a tag keeps what came before the cut."""
+    if not snippet:
+        return ""
+    cut = snippet.rfind("<")
+    if cut >= 0 and ">" not in snippet[cut:]:
+        snippet = snippet[:cut]
+    out: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(snippet):
+        out.append(snippet[pos:m.start()])
+        pos = m.end()
+        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            out.append(f"</{name}>")
+            continue
+        kept = []
+        for a in _ATTR.finditer(attrs):
+            key = a.group(1).lower()
+            if key in IDENTITY_ATTRIBUTES:
+                value = next((v for v in a.group(2, 3, 4) if v is not None), "")
+                kept.append(f'{key}="{_ABS_URL.sub("", value.strip())}"')
+        out.append("<" + " ".join([name, *sorted(kept)]) + ">")
+    out.append(snippet[pos:])
+    text = "".join(out)
+    return _WS.sub(" ", _ABS_URL.sub("", text)).strip()[:300]
 
 
 def url_path(url: str) -> str:
@@ -105,9 +145,20 @@ def url_path(url: str) -> str:
 def fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str = "") -> str:
     """Stable across runs of the same site: check id + page path + element.
 
-    Host and port are left out so staging and production runs can be compared; the
-    snippet is whitespace-folded so re-indented markup keeps its identity.
+    Host and port are left out so staging and production runs can be compared. The element is
+    its :func:`element_identity` when there is a snippet (a selector is left out then: axe-core
+    builds it from classes, so a class added to the element would change it), else its
+    selector. Two identical elements on one page share a fingerprint; baselines count them.
     """
+    identity = element_identity(snippet)
+    element = f"html:{identity}" if identity else f"css:{selector.strip()}"
+    basis = "\x1f".join([f"v{FINGERPRINT_VERSION}", check_id, url_path(page_url), element])
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def legacy_fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str = "") -> str:
+    """The version-1 fingerprint (selector + raw folded snippet), kept so baselines written by
+    earlier versions still match."""
     basis = "\x1f".join([check_id, url_path(page_url), selector.strip(), _WS.sub(" ", snippet).strip()[:300]])
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
 

@@ -93,7 +93,7 @@ def test_init_writes_config_and_workflow(tmp_path):
 
     parse(tomllib.loads(cfg), "idea-audit.toml")  # the written config is valid
     wf = (tmp_path / ".github" / "workflows" / "idea-audit.yml").read_text()
-    assert "upload-sarif" in wf and "upload-artifact" in wf and "idea-audit scan" in wf
+    assert "/.github/actions/idea-audit@" in wf and "config: idea-audit.toml" in wf  # installs as the action does
     proc = run_cli("init", "--dir", str(tmp_path))
     assert proc.returncode == 2 and "exists (use --force" in proc.stderr
 

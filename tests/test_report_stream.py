@@ -18,9 +18,10 @@ import pytest
 from test_scorecard_scale import synthetic_result
 
 from auditor import report, scoring
+from auditor.gates import gated_findings
 from auditor.model import Finding, PageArtifacts, Severity, Status
 from auditor.report import junit, sarif
-from auditor.report.junit import _clean
+from auditor.report.junit import _clean, _line, _why_not_counted, case_name
 from auditor.report.stream import Lazy, write_json
 from auditor.store import Store
 
@@ -89,15 +90,20 @@ def _with_review_and_errors(pages: int) -> dict[str, Any]:
     result["findings"].append({**f0, "status": "warn", "message": "warn\x01ing\nline", "fingerprint": "w1"})
     cid = next(iter(result["checks"]))
     result["checks"][cid]["outcomes"] = {"pass": 3, "error": 2}
+    result["ignored"] = [{**f0, "ignored_reason": "Vendor widget & <legacy>", "ignored_by": "check=x"}]
     return result
 
 
 def _junit_elementtree(result: dict[str, Any]) -> str:
-    """The JUnit writer as it was before it streamed (ElementTree), the reference for its bytes."""
+    """The JUnit writer built with ElementTree, the reference for the streamed writer's bytes."""
     checks = result["checks"]
+    gated = {id(f) for f in gated_findings(result)}
     by_req: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for f in result["findings"]:
         by_req[f["requirements"][0]][(f["check_id"], f["page_url"])].append(f)
+    ignored: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for f in result.get("ignored") or []:
+        ignored[f["requirements"][0]][(f["check_id"], f["page_url"])].append(f)
     root = ET.Element("testsuites", name="idea-auditor", tests="0", failures="0", errors="0", skipped="0")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     req_of_check = {cid: (meta.get("requirements") or ["other"])[0] for cid, meta in checks.items()}
@@ -108,34 +114,43 @@ def _junit_elementtree(result: dict[str, Any]) -> str:
                    and (meta.get("outcomes") or {}).get("pass") and not any(c == cid for c, _ in cases)]
         errors = [cid for cid, meta in checks.items() if req_of_check.get(cid) == rid
                   and (meta.get("outcomes") or {}).get("error")]
-        if not cases and not passing and not errors:
+        if not cases and not passing and not errors and not ignored.get(rid):
             continue
         suite = ET.SubElement(root, "testsuite", name=_clean(f"{rid}: {req['short']}"))
         counts = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
         for (cid, page), fs in sorted(cases.items()):
-            case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
-            counts["tests"] += 1
-            fails = [f for f in fs if f["status"] in ("fail", "warn")]
-            if fails:
-                worst = "warning" if all(f["status"] == "warn" for f in fails) else "failure"
-                el = ET.SubElement(case, "failure", type=worst,
-                                   message=_clean(f"{fails[0]['message']} ({len(fails)} element(s))"))
-                el.text = _clean("\n\n".join(
-                    f"[{f['severity']}] {f['message']}\nselector: {f['selector'] or '-'}\nhelp: {f['help_url']}"
-                    for f in fails))
+            fails = [f for f in fs if id(f) in gated]
+            others = [f for f in fs if id(f) not in gated]
+            for f in fails:
+                case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"),
+                                     name=_clean(case_name(page, f, len(fails))))
+                el = ET.SubElement(case, "failure", type="warning" if f["status"] == "warn" else "failure",
+                                   message=_clean(f["message"]))
+                el.text = _clean(_line(f))
+                counts["tests"] += 1
                 counts["failures"] += 1
-            else:
-                ET.SubElement(case, "skipped", message=_clean(f"needs review: {fs[0]['message']}"))
-                counts["skipped"] += 1
+            if others:
+                case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
+                ET.SubElement(case, "system-out").text = _clean(
+                    "\n\n".join(_line(f, _why_not_counted(f, result)) for f in others))
+                counts["tests"] += 1
+        for (cid, page), fs in sorted(ignored.get(rid, {}).items()):
+            case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(page or "site"))
+            reasons = "; ".join(sorted({f["ignored_reason"] for f in fs}))
+            ET.SubElement(case, "skipped", message=_clean(f"ignored: {reasons}"))
+            ET.SubElement(case, "system-out").text = _clean("\n\n".join(
+                _line(f, f"ignored by {f['ignored_by']}: {f['ignored_reason']}") for f in fs))
+            counts["tests"] += 1
+            counts["skipped"] += 1
         for cid in sorted(passing):
             n = checks[cid]["outcomes"]["pass"]
             ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name=_clean(f"passed on {n} page(s)"))
             counts["tests"] += 1
         for cid in sorted(errors):
             case = ET.SubElement(suite, "testcase", classname=_clean(f"{rid}.{cid}"), name="check error")
-            ET.SubElement(case, "error", message=f"the check could not run on {checks[cid]['outcomes']['error']} page(s)")
+            ET.SubElement(case, "skipped", message=f"the check could not run on {checks[cid]['outcomes']['error']} page(s)")
             counts["tests"] += 1
-            counts["errors"] += 1
+            counts["skipped"] += 1
         for k, v in counts.items():
             suite.set(k, str(v))
             totals[k] += v
@@ -163,7 +178,12 @@ def test_sarif_and_json_stream_equal_their_whole_documents() -> None:
     sarif.write_to(result, buf)
     doc = json.loads(buf.getvalue())
     assert buf.getvalue() == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    assert len(doc["runs"][0]["results"]) == len(result["findings"]) + 1
+    results = doc["runs"][0]["results"]
+    assert len(results) == len(result["findings"]) + 1 + len(result["ignored"])
+    (suppressed,) = [r for r in results if r.get("suppressions")]
+    assert suppressed["suppressions"][0]["justification"] == "Vendor widget & <legacy>"
+    assert not [r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .startswith(("http:", "https:"))]
     buf = io.StringIO()
     report.reporters()["json"].write_to(result, buf)
     assert buf.getvalue() == json.dumps(result, indent=2, ensure_ascii=False) + "\n"

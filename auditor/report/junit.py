@@ -1,8 +1,15 @@
-"""JUnit XML: one testsuite per requirement, one testcase per (check, page).
+"""JUnit XML: one testsuite per requirement; per (check, page) one failing testcase for each
+finding the gates count and one passing testcase holding the rest.
 
-A (check, page) with failing findings is a <failure> carrying the message, selector and
-help URL of each; warnings are failures of type "warning"; "needs review" is <skipped>;
-checks that passed everywhere are one passing testcase each, so counts stay meaningful.
+The failures are exactly the findings the gates count (:func:`auditor.gates.gated_findings`:
+actionable, not best-practice unless counted, at or above ``--fail-on`` when set, and with a
+baseline only NEW findings): "--fail-on high: 42 findings" is 42 failures, and a green gate
+never comes with a red test list. The other findings of a (check, page) (in the baseline, below
+the threshold, best-practice, "needs review") are one passing testcase with them listed in its
+``<system-out>``, each with why it does not count. Findings ignored by a
+config rule are ``<skipped>`` with the rule's reason; a check that could not run is
+``<skipped>`` too (it decided nothing, which is not a failure of the site). Checks that passed
+everywhere are one passing testcase each, so counts stay meaningful.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import IO, Any
+
+from ..gates import gated_findings
 
 NAME = "junit"
 EXTENSION = "xml"
@@ -38,13 +47,45 @@ def _tag(name: str, attrs: dict[str, str], end: str = ">") -> str:
 COUNTS = ("tests", "failures", "errors", "skipped")
 
 
+def _why_not_counted(f: dict[str, Any], result: dict[str, Any]) -> str:
+    if f["status"] == "manual":
+        return "needs review"
+    if f["status"] not in ("fail", "warn"):
+        return f["status"]
+    if result.get("baseline") is not None and f.get("baseline_state") != "new":
+        return "in the baseline"
+    if (result.get("checks") or {}).get(f["check_id"], {}).get("tier") == "best-practice" and not \
+            (result.get("run", {}).get("settings") or {}).get("count_best_practice"):
+        return "best-practice tier, not counted"
+    fail_on = (result.get("gate_policy") or {}).get("fail_on")
+    return f"below --fail-on {fail_on}" if fail_on else "not counted"
+
+
+def _line(f: dict[str, Any], note: str = "") -> str:
+    return (f"[{f['severity']}] {f['message']}" + (f" ({note})" if note else "")
+            + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}")
+
+
+def case_name(page: str, f: dict[str, Any], of: int) -> str:
+    """A failing testcase's name: the page, and the element when the check failed on several
+    elements of it (each counted finding is one failure, as the gates count them)."""
+    page = page or "site"
+    return f"{page} {f['selector']}" if of > 1 and f.get("selector") else page
+
+
 def _suites(result: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, int], list[tuple[str, Any]]]]:
     """(requirement id, suite name, counts, cases) per requirement, in catalogue order; a case is
-    ("fail" | "review", (check, page, findings)), ("pass", (check, pages)) or ("error", (check, pages))."""
+    ("fail", (check, name, finding)) per counted finding, ("info", (check, page, other findings)),
+    ("ignored", (check, page, findings)),
+    ("pass", (check, pages)) or ("error", (check, pages))."""
     checks = result["checks"]
+    gated = {id(f) for f in gated_findings(result)}
     by_req: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for f in result["findings"]:
-        by_req[f["requirements"][0]][(f["check_id"], f["page_url"])].append(f)
+        by_req[(f.get("requirements") or ["other"])[0]][(f["check_id"], f["page_url"])].append(f)
+    ignored: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for f in result.get("ignored") or []:
+        ignored[(f.get("requirements") or ["other"])[0]][(f["check_id"], f["page_url"])].append(f)
     req_of_check = {cid: (meta.get("requirements") or ["other"])[0] for cid, meta in checks.items()}
     for req in result["requirements"]:
         rid = req["id"]
@@ -53,25 +94,31 @@ def _suites(result: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, int], 
                    and (meta.get("outcomes") or {}).get("pass") and not any(c == cid for c, _ in cases)]
         errors = [cid for cid, meta in checks.items() if req_of_check.get(cid) == rid
                   and (meta.get("outcomes") or {}).get("error")]
-        if not cases and not passing and not errors:
+        skipped_here = ignored.get(rid, {})
+        if not cases and not passing and not errors and not skipped_here:
             continue
         counts = dict.fromkeys(COUNTS, 0)
         out: list[tuple[str, Any]] = []
         for (cid, page), fs in sorted(cases.items()):
-            counts["tests"] += 1
-            fails = [f for f in fs if f["status"] in ("fail", "warn")]
-            if fails:
+            counted = [f for f in fs if id(f) in gated]
+            others = [f for f in fs if id(f) not in gated]
+            for f in counted:
+                counts["tests"] += 1
                 counts["failures"] += 1
-                out.append(("fail", (cid, page, fails)))
-            else:
-                counts["skipped"] += 1
-                out.append(("review", (cid, page, fs)))
+                out.append(("fail", (cid, case_name(page, f, len(counted)), f)))
+            if others:
+                counts["tests"] += 1
+                out.append(("info", (cid, page, others)))
+        for (cid, page), fs in sorted(skipped_here.items()):
+            counts["tests"] += 1
+            counts["skipped"] += 1
+            out.append(("ignored", (cid, page, fs)))
         for cid in sorted(passing):
             counts["tests"] += 1
             out.append(("pass", (cid, checks[cid]["outcomes"]["pass"])))
         for cid in sorted(errors):
             counts["tests"] += 1
-            counts["errors"] += 1
+            counts["skipped"] += 1
             out.append(("error", (cid, checks[cid]["outcomes"]["error"])))
         yield rid, _clean(f"{rid}: {req['short']}"), counts, out
 
@@ -96,20 +143,25 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     for rid, name, counts, cases in suites:
         fh.write("  " + _tag("testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}}) + "\n")
         for kind, data in cases:
-            if kind in ("fail", "review"):
-                cid, page, fs = data
+            if kind == "fail":
+                cid, name, f = data
+                fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": _clean(name)})
+                         + "\n      " + _tag("failure", {"type": "warning" if f["status"] == "warn" else "failure",
+                                                          "message": _clean(f["message"])})
+                         + _text(_clean(_line(f))) + "</failure>\n    </testcase>\n")
+            elif kind == "info":
+                cid, page, others = data
+                body = _clean("\n\n".join(_line(f, _why_not_counted(f, result)) for f in others))
                 fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": _clean(page or "site")})
-                         + "\n      ")
-                if kind == "fail":
-                    worst = "warning" if all(f["status"] == "warn" for f in fs) else "failure"
-                    body = _clean("\n\n".join(
-                        f"[{f['severity']}] {f['message']}\nselector: {f['selector'] or '-'}\nhelp: {f['help_url']}"
-                        for f in fs))
-                    fh.write(_tag("failure", {"type": worst, "message": _clean(f"{fs[0]['message']} ({len(fs)} element(s))")})
-                             + _text(body) + "</failure>")
-                else:
-                    fh.write(_tag("skipped", {"message": _clean(f"needs review: {fs[0]['message']}")}, " />"))
-                fh.write("\n    </testcase>\n")
+                         + "\n      <system-out>" + _text(body) + "</system-out>\n    </testcase>\n")
+            elif kind == "ignored":
+                cid, page, fs = data
+                reasons = sorted({f.get("ignored_reason") or "" for f in fs})
+                fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": _clean(page or "site")})
+                         + "\n      " + _tag("skipped", {"message": _clean(f"ignored: {'; '.join(reasons)}")}, " />")
+                         + "\n      <system-out>" + _text(_clean("\n\n".join(
+                             _line(f, f"ignored by {f.get('ignored_by') or 'a rule'}: {f.get('ignored_reason') or ''}")
+                             for f in fs))) + "</system-out>\n    </testcase>\n")
             elif kind == "pass":
                 cid, n = data
                 fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"),
@@ -117,7 +169,7 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
             else:
                 cid, n = data
                 fh.write("    " + _tag("testcase", {"classname": _clean(f"{rid}.{cid}"), "name": "check error"})
-                         + "\n      " + _tag("error", {"message": f"the check could not run on {n} page(s)"}, " />")
+                         + "\n      " + _tag("skipped", {"message": f"the check could not run on {n} page(s)"}, " />")
                          + "\n    </testcase>\n")
         fh.write("  </testsuite>\n")
     fh.write("</testsuites>\n")

@@ -62,13 +62,29 @@ def render(result: dict[str, Any]) -> str:
     pacing = pacing_note(run.get("pacing"))
     if pacing:
         lines += ["", f"Pacing: {esc(pacing)}"]
+    if gates:
+        for g in gates:
+            if g.get("findings"):
+                lines += ["", f"Failing `{g['gate']}`:", ""]
+                lines += [f"- **{f['severity']}** `{f['check_id']}` on {esc(f.get('page_url') or 'site')}: "
+                          f"{esc(f.get('message') or '')}" for f in g["findings"]]
+                if g.get("findings_total", 0) > len(g["findings"]):
+                    lines.append(f"- …and {g['findings_total'] - len(g['findings'])} more.")
     base = result.get("baseline")
     if base:
         lines.append("")
         lines.append(f"Against the baseline: **{base['new']} new**, {base['existing']} unchanged, "
-                     f"**{base['fixed']} fixed**.")
+                     f"**{base['fixed']} fixed**"
+                     + (f", {base['not_checked']} not checked in this run" if base.get("not_checked") else "") + ".")
+        if base.get("note"):
+            lines += ["", f"Note: {esc(base['note'])}"]
     if result.get("ignored"):
-        lines.append(f"{len(result['ignored'])} findings ignored by configured rules.")
+        lines += ["", f"{len(result['ignored'])} findings ignored by configured rules:", "",
+                  "| Check | Page | Reason |", "|---|---|---|"]
+        for f in result["ignored"][:TOP * 3]:
+            lines.append(f"| `{f['check_id']}` | {esc(f.get('page_url') or 'site')} | {esc(f.get('ignored_reason') or '')} |")
+        if len(result["ignored"]) > TOP * 3:
+            lines.append(f"\n…and {len(result['ignored']) - TOP * 3} more (see the JSON result).")
     lines += ["", "| Requirement | Score | Pass | Fail | Warn | Review | What cost the most points |",
               "|---|---:|---:|---:|---:|---:|---|"]
     details = scores.get("details", {})
