@@ -66,7 +66,8 @@ def summarize_security(page: PageArtifacts) -> dict[str, Any]:
        failure_title="Page is served over plain HTTP",
        description="Serve every page over HTTPS only (OMB M-15-13); redirect HTTP to HTTPS.",
        help_url="https://https.cio.gov/", requirements=REQ, severity=Severity.CRITICAL,
-       artifacts=("final_url",), weight=W[Severity.CRITICAL])
+       artifacts=("final_url",), weight=W[Severity.CRITICAL],
+       production_only=True)
 def https(page: PageArtifacts) -> Outcome:
     url = page_url(page)
     if urlsplit(url).scheme == "https":
@@ -79,7 +80,8 @@ def https(page: PageArtifacts) -> Outcome:
        description="Send Strict-Transport-Security: max-age=31536000; includeSubDomains; preload and submit "
                    "the domain to the HSTS preload list.",
        help_url="https://https.cio.gov/hsts/", requirements=REQ, severity=Severity.HIGH,
-       artifacts=("headers",), weight=W[Severity.HIGH])
+       artifacts=("headers",), weight=W[Severity.HIGH],
+       production_only=True)
 def hsts(page: PageArtifacts) -> Outcome:
     url = page_url(page)
     if urlsplit(url).scheme != "https":
@@ -126,7 +128,8 @@ def _sec(site: SiteArtifacts) -> dict[str, Any]:
        failure_title="HTTP does not redirect to HTTPS",
        description="Answer every plain-HTTP request with a 301 redirect to the HTTPS URL.",
        help_url="https://https.cio.gov/guide/", requirements=REQ, severity=Severity.HIGH, scope="site",
-       weight=W[Severity.HIGH])
+       weight=W[Severity.HIGH],
+       production_only=True)
 def http_redirect(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     s = _sec(site)
     if "error" in s and "scheme" not in s:
@@ -159,7 +162,8 @@ def http_redirect(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
        description="Use a certificate from a publicly trusted CA that matches the host name; renew it at least "
                    "30 days before it expires (automate renewal).",
        help_url="https://https.cio.gov/certificates/", requirements=REQ, severity=Severity.CRITICAL,
-       scope="site", weight=W[Severity.CRITICAL])
+       scope="site", weight=W[Severity.CRITICAL],
+       production_only=True)
 def certificate(site: SiteArtifacts, ctx: SiteContext, now: dt.datetime | None = None) -> Outcome:
     s = _sec(site)
     if s.get("scheme") != "https":
@@ -193,7 +197,8 @@ def _is_local(host: str) -> bool:
        failure_title="Site does not use a .gov or .mil domain",
        description="Federal public websites must use a .gov or .mil domain (OMB M-23-22, III.C).",
        help_url="https://get.gov/", requirements=["m2322-domain"], severity=Severity.HIGH, scope="site",
-       weight=W[Severity.HIGH])
+       weight=W[Severity.HIGH],
+       production_only=True)
 def gov_domain(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     host = host_of(site.start_url)
     if host.endswith(".gov") or host.endswith(".mil"):
