@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from . import __version__, checking, requirements
+from . import __version__, checking, requirements, scoring
 from .browser import browser_version, find_browser, sandbox_mode
 from .errors import (
     EXIT_CODES_HELP,
@@ -354,12 +354,13 @@ def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Setti
     finally:
         with contextlib.suppress(Exception):
             signal.signal(signal.SIGTERM, previous_term)
+    from .report import mark_if_nothing_audited
+
+    nothing = mark_if_nothing_audited(store, scanner.run_id)  # status failed, no score, the reason
     result, paths, verdict = _finish(store, scanner.run_id, cfg, gates, baseline, ignore_host, formats, out_dir)
     _summary(result, paths)
-    if result["summary"]["pages_audited"] == 0:
-        first = next((p for p in result["pages"] if p["error"]), None)
-        why = f"{first['url']}: {first['error']}" if first else "no page could be audited"
-        _err(f"could not audit any page ({why})")
+    if nothing:
+        _err(nothing)
         sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
 
@@ -502,8 +503,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
-    click.echo(f"overall score: {'n/a' if overall is None else f'{overall:.1f}'}; "
-               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('manual', 0)} to review"
+    click.echo(f"overall score: {scoring.fmt(overall, 'n/a')}; "
+               f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('warn', 0)} warnings, "
+               f"{s['by_status'].get('manual', 0)} to review"
                + (f", {len(r['ignored'])} ignored" if r.get("ignored") else ""))
     if r.get("baseline"):
         b = r["baseline"]
@@ -541,6 +543,9 @@ def report(ctx: click.Context, run_id: str | None, db: str, fmt: str, out_dir: s
     result, paths, verdict = _finish(store, run_id, cfg, gates, baseline,
                                      baseline_ignore_host or cfg.baseline.get("ignore_host", False), formats, out_dir)
     _summary(result, paths)
+    if result["run"]["status"] == "failed" and not result["summary"]["pages_audited"]:
+        _err(result["run"]["error"] or "no page could be audited")  # the scan's exit, again
+        sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
 
 
@@ -706,7 +711,7 @@ def compare(refs: tuple[str, ...], db: str, out_dir: str) -> None:
     results = [comparing.resolve(ref, store) for ref in refs]
     paths = comparing.write(results, out_dir)
     for e in comparing.comparison(results)["entries"]:
-        score = "n/a" if e["overall"] is None else f"{e['overall']:.1f}"
+        score = scoring.fmt(e["overall"], "n/a")
         click.echo(printable(f"{e['rank']}. {e['label']}: {score}"))
     for fmt, p in paths.items():
         click.echo(f"{fmt}: {p}")

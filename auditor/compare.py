@@ -93,7 +93,7 @@ def render_csv(comp: dict[str, Any]) -> str:
                 *[q["id"] for q in reqs]])
 
     def num(v: float | None) -> str:
-        return "" if v is None else f"{v:.1f}"
+        return scoring.fmt(v, "")
 
     for e in comp["entries"]:
         w.writerow([e["rank"], _csv_safe(e["label"]), e["run_id"], e["date"], num(e["overall"]), e["grade"],

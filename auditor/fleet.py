@@ -127,12 +127,12 @@ def audit_site(task: dict[str, Any]) -> dict[str, Any]:
             asyncio.run(scanner.run())
         except AuditError as exc:
             error = str(exc)
+        if error is None:  # no audited page: status failed, the reason the scan's reports give
+            from .report import mark_if_nothing_audited
+
+            error = mark_if_nothing_audited(store, scanner.run_id)
         run = store.export_run(scanner.run_id)
         pages = [r for r in run["pages"] if not r["error"]]
-        if error is None and not pages:
-            first = next((r for r in run["pages"] if r["error"]), None)
-            error = f"no page could be audited ({first['url']}: {first['error']})" if first else \
-                "no page could be audited"
         store.close()
         return {"url": url, "status": "failed" if error else "complete", "error": error,
                 "run": run, "pages": len(pages), "seconds": round(time.monotonic() - t0, 2),

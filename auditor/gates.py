@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Severity
+from .scoring import fmt, whole
 
 ACTIONABLE = ("fail", "warn")
 
@@ -80,9 +81,10 @@ def evaluate(result: dict[str, Any], gates: Gates) -> list[GateResult]:
 def _score_gate(name: str, what: str, score: float | None, minimum: float) -> GateResult:
     if score is None:
         return GateResult(name, False, f"{what} could not be computed (no automated result)")
-    if score < minimum:
-        return GateResult(name, False, f"{what} {score:.1f} is {minimum - score:.1f} below {minimum:g}")
-    return GateResult(name, True, f"{what} {score:.1f} (minimum {minimum:g})")
+    shown = whole(score) or 0  # the gate judges the score every report shows
+    if shown < minimum:
+        return GateResult(name, False, f"{what} {fmt(score)} is {minimum - shown:g} below {minimum:g}")
+    return GateResult(name, True, f"{what} {fmt(score)} (minimum {minimum:g})")
 
 
 def parse_min_scores(values: tuple[str, ...] | list[str], known: set[str]) -> tuple[float | None, dict[str, float]]:

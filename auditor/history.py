@@ -47,7 +47,7 @@ def latest_run_for_site(store: Store, site: str) -> str | None:
 
 
 def run_scores(store: Store, run_id: str) -> dict[str, Any]:
-    return scoring.compute(store.outcome_groups(run_id)).to_dict()
+    return scoring.score_run(store, run_id).to_dict()
 
 
 def _brief(f: dict[str, Any]) -> dict[str, Any]:

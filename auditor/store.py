@@ -326,12 +326,42 @@ class Store:
             d["requirements"] = json.loads(d["requirements"])
             yield d
 
-    def outcome_groups(self, run_id: str) -> list[tuple[list[str], str, float | None, float, int]]:
-        """The run's outcomes counted by (requirements, status, score, weight): all that
-        scoring needs, in a few hundred rows however many pages the run has."""
-        rows = self.db.execute("SELECT requirements, status, score, weight, COUNT(*) FROM outcomes WHERE run_id=? "
-                               "GROUP BY requirements, status, score, weight", (run_id,)).fetchall()
-        return [(json.loads(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+    # -- what scoring reads (auditor/scoring.py facts_from_store) ---------------------------
+    def audited_pages(self, run_id: str) -> list[tuple[str, str]]:
+        """(url, final_url) of the pages audited without an error."""
+        return [(r[0], r[1] or "") for r in self.db.execute(
+            "SELECT url, final_url FROM pages WHERE run_id=? AND error IS NULL ORDER BY url", (run_id,))]
+
+    def outcome_counts(self, run_id: str) -> list[tuple[str, str, bool, int]]:
+        """(check id, status, counted (weight > 0), how many outcomes)."""
+        return [(r[0], r[1], bool(r[2]), r[3]) for r in self.db.execute(
+            "SELECT check_id, status, weight > 0, COUNT(*) FROM outcomes WHERE run_id=? "
+            "GROUP BY check_id, status, weight > 0", (run_id,))]
+
+    def problem_outcomes(self, run_id: str) -> Iterator[tuple[str, str, str]]:
+        """(check id, page url or '' for the site, status) of counted failing or warning outcomes,
+        streamed (a large run has tens of thousands)."""
+        for r in self.db.execute("SELECT check_id, page_url, status FROM outcomes WHERE run_id=? AND weight > 0 "
+                                 "AND status IN ('fail', 'warn')", (run_id,)):
+            yield (r[0], r[1], r[2])
+
+    def problem_findings(self, run_id: str) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+        """(check id, row page url ('' for site findings), status, severity, the finding's page url,
+        selector, snippet) of failing and warning findings; selector and snippet cut to 300 chars."""
+        try:
+            cur = self.db.execute(
+                "SELECT check_id, page_url, status, severity, json_extract(data, '$.page_url'), "
+                "substr(json_extract(data, '$.selector'), 1, 300), substr(json_extract(data, '$.snippet'), 1, 300) "
+                "FROM findings WHERE run_id=? AND status IN ('fail', 'warn')", (run_id,))
+        except sqlite3.OperationalError:  # an SQLite built without JSON functions
+            for r in self.db.execute("SELECT check_id, page_url, status, severity, data FROM findings "
+                                     "WHERE run_id=? AND status IN ('fail', 'warn')", (run_id,)):
+                d = json.loads(r[4])
+                yield (r[0], r[1], r[2], r[3], d.get("page_url") or "", (d.get("selector") or "")[:300],
+                       (d.get("snippet") or "")[:300])
+            return
+        for r in cur:
+            yield (r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6] or "")
 
     def check_statuses(self, run_id: str) -> dict[str, Counter[str]]:
         """check id -> how many of its outcomes had each status."""

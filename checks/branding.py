@@ -22,6 +22,9 @@ from auditor.scoring import SEVERITY_WEIGHT
 from ._html import fold, page_url, parse, snippet, text_of
 
 REQ = ["idea-3a2", "m2322-uswds"]
+#: The USWDS components and version count toward M-23-22's USWDS item first (each check counts
+#: toward its first requirement: docs/scoring.md); consistency across pages toward IDEA 3(a)(2).
+USWDS_REQ = ["m2322-uswds", "idea-3a2"]
 W = SEVERITY_WEIGHT
 OFFICIAL = re.compile(r"an official website of the united states government|"
                       r"un sitio oficial del gobierno de (los )?estados unidos", re.I)
@@ -106,7 +109,7 @@ def banner_at_top(doc, banner) -> bool:
        failure_title="Official-site banner is missing or not at the top",
        description="Put the USWDS banner (\"An official website of the United States government\" with "
                    "\"Here's how you know\") first on every page.",
-       help_url="https://designsystem.digital.gov/components/banner/", requirements=REQ,
+       help_url="https://designsystem.digital.gov/components/banner/", requirements=USWDS_REQ,
        severity=Severity.HIGH, artifacts=("html",), weight=W[Severity.HIGH])
 def banner(page: PageArtifacts) -> Outcome:
     doc = parse(page.html)
@@ -155,7 +158,7 @@ def uswds_signals(page: PageArtifacts) -> dict[str, Any]:
        failure_title="No sign of the U.S. Web Design System",
        description="Build on USWDS (its CSS/JS, components and Public Sans). Detection confidence: asset 0.4, "
                    "version 0.2, usa- classes up to 0.3, Public Sans 0.1; present at >= 0.5.",
-       help_url="https://designsystem.digital.gov/", requirements=REQ, severity=Severity.MEDIUM,
+       help_url="https://designsystem.digital.gov/", requirements=USWDS_REQ, severity=Severity.MEDIUM,
        artifacts=("html",), weight=W[Severity.MEDIUM])
 def uswds(page: PageArtifacts) -> Outcome:
     s = uswds_signals(page)
@@ -171,7 +174,7 @@ def uswds(page: PageArtifacts) -> Outcome:
        failure_title="No USWDS identifier",
        description="Add the USWDS identifier (agency name, 'An official website of ...', required links) at the "
                    "bottom of every page.",
-       help_url="https://designsystem.digital.gov/components/identifier/", requirements=REQ,
+       help_url="https://designsystem.digital.gov/components/identifier/", requirements=USWDS_REQ,
        severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
 def identifier(page: PageArtifacts) -> Outcome:
     doc = parse(page.html)
@@ -275,7 +278,7 @@ def site_uswds(pages: list[dict[str, Any]]) -> dict[str, Any]:
        description="USWDS 1.x and 2.x get no more releases, fixes or accessibility updates; build on USWDS 3. "
                    "The version is read from asset URLs, the package's banner comment in its CSS/JS, "
                    "uswds-init.js (USWDS 3) or the markup's class names (USWDS 1 vs BEM).",
-       help_url="https://designsystem.digital.gov/about/releases/", requirements=REQ, severity=Severity.MEDIUM,
+       help_url="https://designsystem.digital.gov/about/releases/", requirements=USWDS_REQ, severity=Severity.MEDIUM,
        scope="site", weight=W[Severity.MEDIUM])
 def uswds_version(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     u = site_uswds(ctx.pages)

@@ -12,6 +12,8 @@ import pytest
 from conftest import ROOT, load_json, run_cli
 from junitparser import JUnitXml
 
+from auditor.scoring import fmt, whole
+
 pytestmark = pytest.mark.browser
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -63,8 +65,8 @@ def test_gates_exit_codes(legacy_run):
     cases = [
         (("--fail-on", "critical"), 1, f"gate FAILED: --fail-on critical: {n_crit} findings at or above critical (allowed: 0)"),
         (("--fail-on", "low"), 1, f"{len(_actionable(r, 'low'))} findings at or above low"),
-        (("--min-score", "100"), 1, f"gate FAILED: --min-score 100: overall score {overall:.1f} is {100 - overall:.1f} below 100"),
-        (("--min-score", "idea-3a1=99"), 1, f"gate FAILED: --min-score idea-3a1=99: idea-3a1 score {a11y:.1f}"),
+        (("--min-score", "100"), 1, f"gate FAILED: --min-score 100: overall score {fmt(overall)} is {100 - whole(overall)} below 100"),
+        (("--min-score", "idea-3a1=99"), 1, f"gate FAILED: --min-score idea-3a1=99: idea-3a1 score {fmt(a11y)} is"),
         (("--min-score", "idea-3a1=10", "--min-score", "5"), 0, "result: passed (2 gates)"),
         (("--max-findings", str(n_all)), 0, f"gate passed: --max-findings {n_all}: {n_all} findings (limit {n_all})"),
         (("--max-findings", str(n_all - 2)), 1, f"{n_all} findings, 2 over the limit of {n_all - 2}"),

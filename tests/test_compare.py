@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from auditor import scoring
 from auditor.compare import comparison
 from auditor.history import site_key
 
@@ -48,23 +49,23 @@ def test_compare_two_sites(serve_site, cli, tmp_path):
     assert [r["rank"] for r in rows] == ["1", "2"]
     for row, res in zip(rows, expected):
         assert row["site"] == site_key(res["run"]["seeds"][0])
-        assert float(row["overall"]) == round(res["scores"]["overall"], 1)
+        assert row["overall"] == scoring.fmt(res["scores"]["overall"])  # the one rounding of every report
         for rid, score in res["scores"]["requirements"].items():
-            assert row[rid] == ("" if score is None else f"{score:.1f}")
+            assert row[rid] == scoring.fmt(score, "")
 
     html = (out / "compare.html").read_text()
     ranking = _cells(html, "ranking")
     assert [r[0] for r in ranking] == ["1", "2"]
     assert [r[1] for r in ranking] == [site_key(r["run"]["seeds"][0]) for r in expected]
-    assert [r[3] for r in ranking] == [f"{r['scores']['overall']:.0f}" for r in expected]
+    assert [r[3] for r in ranking] == [scoring.fmt(r['scores']['overall']) for r in expected]
     heat = _cells(html, "heatmap")
     overall_row, heat = heat[0], heat[1:]
-    assert overall_row == ["Overall", *[f"{r['scores']['overall']:.0f} {r_grade(r['scores']['overall'])}"
+    assert overall_row == ["Overall", *[f"{scoring.fmt(r['scores']['overall'])} {r_grade(r['scores']['overall'])}"
                                         for r in expected]]
     assert [r[0] for r in heat] == [q["short"] for q in rg["requirements"]]
     for row, q in zip(heat, rg["requirements"]):
         want = [res["scores"]["requirements"][q["id"]] for res in expected]
-        assert row[1:] == [("–" if v is None else f"{v:.0f} {r_grade(v)}") for v in want]
+        assert row[1:] == [("–" if v is None else f"{scoring.fmt(v)} {r_grade(v)}") for v in want]
     # best and worst per requirement, and links to each run's scorecard
     comp = json.loads((out / "compare.json").read_text())
     acc = next(q for q in comp["requirements"] if q["id"] == "idea-3a1")

@@ -88,16 +88,25 @@ def test_select_by_family_id_and_prefix():
         raise AssertionError("unknown check accepted")
 
 
-def test_scoring_weights_and_na():
-    rows = [(["idea-3a1"], "pass", 1.0, 10.0), (["idea-3a1"], "fail", 0.0, 10.0),
-            (["idea-3a1"], "not-applicable", None, 0.0), (["idea-3a1"], "manual", None, 0.0),
-            (["idea-3a5"], "warn", 0.5, 1.0)]
-    s = scoring.compute(rows)
-    assert s.requirements["idea-3a1"].score == 50.0
-    assert s.requirements["idea-3a5"].score == 50.0
-    assert s.requirements["idea-3a4"].score is None  # nothing automated: manual, not zero
-    assert s.overall == 50.0
-    assert s.requirements["idea-3a1"].counts["manual"] == 1
+def test_scoring_counts_shares_and_not_scored():
+    from collections import Counter
+
+    infos = {"c-a": scoring.CheckInfo("c-a", "idea-3a5", severity=Severity.MEDIUM),
+             "c-b": scoring.CheckInfo("c-b", "idea-3a6", ("idea-3a4",), severity=Severity.MEDIUM)}
+    facts = scoring.RunFacts(pages=2, assessed={"c-a": 2, "c-b": 2},
+                             counts={"c-a": Counter({"pass": 1, "fail": 1}),
+                                     "c-b": Counter({"pass": 2, "manual": 1, "not-applicable": 1})},
+                             problems=[scoring.Problem("c-a", "https://a.gov/1", "fail", Severity.MEDIUM)])
+    s = scoring.compute(facts, infos)
+    assert s.requirements["idea-3a5"].score == 50  # its one item holds on 1 page of 2
+    assert s.requirements["idea-3a6"].score == 100
+    assert s.requirements["idea-3a4"].score is None  # nothing automated counts there: manual, not zero
+    assert s.requirements["idea-3a4"].related == ["c-b"]
+    assert s.requirements["idea-3a6"].counts["manual"] == 1
+    w5, w6 = (BY_ID[r].weight for r in ("idea-3a5", "idea-3a6"))
+    assert s.overall == scoring.whole((50 * w5 + 100 * w6) / (w5 + w6))
+    (cost,) = s.requirements["idea-3a5"].costs
+    assert (cost["check_id"], cost["pages"], cost["points"]) == ("c-a", 1, 50.0)
     assert scoring.band(95) == ("A", "Good") and scoring.band(None)[0] == "-"
     json.dumps(s.to_dict())
 

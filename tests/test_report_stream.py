@@ -196,14 +196,42 @@ def _fill(store: Store, run_id: str, pages: int, finding_pages: int = 20) -> Non
     store.update_run(run_id, status="complete")
 
 
-def test_grouped_scores_equal_row_by_row_scores(tmp_path) -> None:
+def _row_by_row_facts(store: Store, run_id: str, infos: dict[str, scoring.CheckInfo]) -> scoring.RunFacts:
+    """What facts_from_store sums in SQL, read one outcome and one finding at a time."""
+    from collections import Counter
+
+    facts = scoring.RunFacts(pages=len(store.audited_pages(run_id)))
+    failing: list[tuple[str, str, str]] = []
+    for o in store.iter_outcomes(run_id):
+        facts.counts.setdefault(o["check_id"], Counter())[o["status"]] += 1
+        if o["weight"] > 0 and o["status"] in ("pass", "fail", "warn"):
+            facts.assessed[o["check_id"]] = facts.assessed.get(o["check_id"], 0) + 1
+            if o["status"] != "pass":
+                failing.append((o["check_id"], o["page_url"], o["status"]))
+    found = set()
+    for f in store.finding_dicts(run_id):
+        if f["status"] in ("fail", "warn"):
+            facts.problems.append(scoring.Problem(f["check_id"], f["page_url"], f["status"],
+                                                  Severity.parse(f["severity"]),
+                                                  scoring.element_key(f["selector"], f["snippet"])))
+            found.add((f["check_id"], f["page_url"]))
+    for cid, page, status in failing:
+        if (cid, page) not in found:
+            facts.problems.append(scoring.Problem(cid, page, status, infos[cid].severity, ""))
+    return facts
+
+
+def test_store_scores_equal_row_by_row_scores(tmp_path) -> None:
     store = Store(tmp_path / "s.sqlite")
     _fill(store, "r1", 150)
-    rows = [(o["requirements"], o["status"], o["score"], o["weight"]) for o in store.iter_outcomes("r1")]
+    infos = {cid: scoring.CheckInfo(cid, reqs[0], tuple(reqs[1:]), Severity.MEDIUM) for cid, reqs, _ in CHECKS}
+    rows = list(store.iter_outcomes("r1"))
     assert len(rows) == 150 * len(CHECKS)
-    groups = store.outcome_groups("r1")
-    assert len(groups) < len(rows) / 20
-    assert scoring.compute(groups).to_dict() == scoring.compute(rows).to_dict()
+    facts = scoring.facts_from_store(store, "r1", infos)
+    assert sum(len(c) for c in facts.counts.values()) <= len(CHECKS) * 6  # counts, not rows
+    slow = _row_by_row_facts(store, "r1", infos)
+    assert sorted(facts.problems, key=repr) == sorted(slow.problems, key=repr)
+    assert scoring.compute(facts, infos).to_dict() == scoring.compute(slow, infos).to_dict()
     statuses = store.check_statuses("r1")
     assert sum(sum(c.values()) for c in statuses.values()) == len(rows)
     assert statuses["chk-3"] == {s: n for s, n in
@@ -256,8 +284,9 @@ def test_report_memory_does_not_grow_with_outcomes(tmp_path) -> None:
     big, r_big = _report_peak(tmp_path, 1200)
     assert r_small["summary"]["findings"] == r_big["summary"]["findings"] == 100
     assert r_big["summary"]["pages_audited"] == 1200
-    assert sum(r_big["scores"]["details"]["idea-3a1"]["counts"].values()) > 10 * sum(
-        r_small["scores"]["details"]["idea-3a1"]["counts"].values())
+    infos = {cid: scoring.CheckInfo(cid, reqs[0], tuple(reqs[1:]), Severity.MEDIUM) for cid, reqs, _ in CHECKS}
+    facts = scoring.facts_from_store(Store(tmp_path / "s1200.sqlite"), "r1", infos)
+    assert sum(sum(c.values()) for c in facts.counts.values()) == 1200 * len(CHECKS)  # every outcome, summed
     assert big < 1.5 * small, (small, big)
 
 

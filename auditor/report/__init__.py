@@ -83,6 +83,47 @@ def pacing_note(pacing: dict[str, Any] | None) -> str | None:
             + ", so the scan took longer than the tool alone needs.")
 
 
+NOTHING_AUDITED = "nothing could be audited"
+"""How a run that audited no page starts its error (its status is ``failed``, it has no score)."""
+
+_SKIP_WORDS = {"robots": "disallowed by robots.txt", "off-site": "off the site", "limit": "beyond a crawl limit",
+               "non-html": "not HTML pages", "duplicate": "duplicates", "other-scheme": "not http(s)"}
+
+
+def nothing_audited_reason(store: Store, run_id: str) -> str:
+    """Why a run audited no page, in one sentence: its pages' errors, then what was skipped."""
+    failed = [p for p in store.pages(run_id, summary=False) if p["error"]]
+    said = []
+    if failed:
+        first = failed[0]
+        said.append(f"{len(failed)} page{'' if len(failed) == 1 else 's'} failed ({first['url']}: {first['error']})")
+    samples = store.skipped_samples(run_id, per_reason=3)
+    for reason, n in sorted(store.skipped_counts(run_id).items(), key=lambda kv: (-kv[1], kv[0])):
+        if not n:
+            continue
+        urls = ", ".join(s["url"] for s in samples.get(reason, [])[:3])
+        said.append(f"{n} URL{'' if n == 1 else 's'} skipped as {_SKIP_WORDS.get(reason, reason)}"
+                    + (f" ({urls}{', ...' if n > 3 else ''})" if urls else ""))
+    if not said:
+        said.append("the crawl found no page to audit")
+    return f"{NOTHING_AUDITED}: " + "; ".join(said)
+
+
+def mark_if_nothing_audited(store: Store, run_id: str) -> str | None:
+    """A finished run without one audited page failed: status ``failed`` with the reason as its
+    error (every report says so, and shows no score). Returns the reason, or None."""
+    if store.audited_pages(run_id):
+        return None
+    run = store.get_run(run_id) or {}
+    if run.get("status") == "failed" and str(run.get("error") or "").startswith(NOTHING_AUDITED):
+        return str(run["error"])
+    reason = nothing_audited_reason(store, run_id)
+    if run.get("status") == "failed" and run.get("error"):
+        reason = f"{reason}; {run['error']}"
+    store.update_run(run_id, status="failed", error=reason)
+    return reason
+
+
 def build_result(store: Store, run_id: str) -> dict[str, Any]:
     """The whole run as plain data, in the documented JSON contract's shape."""
     run = store.get_run(run_id)
@@ -93,7 +134,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
     # are summed by SQLite; findings and the page list are what the reports show.
     pages = store.pages(run_id, summary=False)
     findings = store.finding_dicts(run_id)
-    scores = scoring.compute(store.outcome_groups(run_id))
+    scores = scoring.score_run(store, run_id)
     skipped = store.skipped_counts(run_id)
     check_status = store.check_statuses(run_id)
     used = sorted(set(check_status) | {f["check_id"] for f in findings})

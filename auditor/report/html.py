@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from .. import scoring
-from . import pacing_note
+from . import NOTHING_AUDITED, pacing_note
 
 NAME = "html"
 EXTENSION = "html"
@@ -43,7 +43,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["band"] = scoring.band
-    env.filters["score"] = lambda v: "–" if v is None else f"{v:.0f}"
+    env.filters["score"] = scoring.fmt
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     return env
 
@@ -125,9 +125,38 @@ def group_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
             items.append({"id": cid, "meta": _meta(result, cid), "count": len(fs), "pages": len(pages),
                           "status": status, "severity": severity, "elements": elements[:ELEMENTS_PER_CHECK],
                           "more_elements": max(0, len(elements) - ELEMENTS_PER_CHECK),
+                          "reason": _reason(fs, _meta(result, cid)["failure_title"]),
                           "rank": (status == "fail", SEVERITY_RANK[severity], len(fs))})
         items.sort(key=lambda i: i["rank"], reverse=True)
         out.append({"req": req, "checks": items, "count": sum(i["count"] for i in items)})
+    return out
+
+
+REASON_CHARS = 200
+
+
+def _reason(fs: list[dict[str, Any]], title: str) -> str:
+    """What a check found, in its own words: its failures' one message when they share it (the
+    banner "lacks 'Here's how you know'"), else its title and its most frequent message."""
+    msgs = Counter(" ".join((f.get("message") or "").split()) for f in fs if f["status"] == _status_of(fs))
+    msgs.pop("", None)
+    if not msgs:
+        return title
+    top = msgs.most_common(1)[0][0][:REASON_CHARS]
+    return top if len(msgs) == 1 else f"{title} (most often: {top})"
+
+
+COSTS_PER_CARD = 6
+"""Cost lines shown on a requirement card; the rest are summed in one line (the JSON has all)."""
+
+
+def _costs(result: dict[str, Any], costs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    shorts = {r["id"]: r["short"] for r in result["requirements"]}
+    out = []
+    for c in costs:
+        out.append({**c, "title": _meta(result, c["check_id"])["failure_title"],
+                    "also_in": sorted({shorts.get(x["requirement"], x["requirement"])
+                                       for x in c.get("same_root_cause") or []})})
     return out
 
 
@@ -142,7 +171,10 @@ def requirement_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
     cards = []
     for r in result["requirements"]:
         d = details.get(r["id"]) or {"score": None, "counts": {}}
-        cards.append({**r, "score": d["score"], "counts": d["counts"] or {},
+        costs = _costs(result, d.get("costs") or [])
+        cards.append({**r, "score": d["score"], "counts": d["counts"] or {}, "capped": d.get("capped", False),
+                      "costs": costs[:COSTS_PER_CARD], "more_costs": costs[COSTS_PER_CARD:],
+                      "more_points": round(sum(c["points"] for c in costs[COSTS_PER_CARD:]), 1),
                       "manual_checks": list(manual_checks.get(r["id"], {}).values())})
     return cards
 
@@ -207,6 +239,14 @@ def summary_text(result: dict[str, Any], cards: list[dict[str, Any]], groups: li
     return {"weakest": scored[:3], "top": top[:3], "manual": manual}
 
 
+def nothing_audited(result: dict[str, Any]) -> str:
+    """Why a run audited no page ("" when it audited some): the reason its error gives."""
+    if result["summary"]["pages_audited"]:
+        return ""
+    err = str(result["run"].get("error") or "")
+    return err.split(": ", 1)[1] if err.startswith(NOTHING_AUDITED + ": ") else (err or "no page could be audited")
+
+
 def render(result: dict[str, Any]) -> str:
     env = _env()
     css, script = _asset("scorecard.css"), _asset("scorecard.js")
@@ -228,4 +268,4 @@ def render(result: dict[str, Any]) -> str:
         trend_reqs=trend_reqs, summary=summary_text(result, cards, groups), overall=result["scores"]["overall"],
         css=css, script=script, script_hash=_hash(script), style_hash=_hash(css),
         page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT,
-        pacing=pacing_note(result["run"].get("pacing")))
+        pacing=pacing_note(result["run"].get("pacing")), cap=scoring.CAP, nothing=nothing_audited(result))

@@ -23,7 +23,21 @@ def esc(text: Any) -> str:
 
 
 def _score(v: float | None) -> str:
-    return "–" if v is None else f"{v:.0f}"
+    return scoring.fmt(v)
+
+
+COSTS = 3
+"""Cost lines per requirement in the Markdown table (the scorecard shows more, the JSON all)."""
+
+
+def _costs(costs: list[dict[str, Any]]) -> str:
+    def where(c: dict[str, Any]) -> str:
+        if c.get("site_wide") and not c.get("pages"):
+            return "site-wide"
+        return f"{c['pages']} page" + ("" if c["pages"] == 1 else "s")
+
+    out = "; ".join(f"`{c['check_id']}` ({where(c)}, -{c['points']:.1f})" for c in costs[:COSTS])
+    return out + (f"; {len(costs) - COSTS} more" if len(costs) > COSTS else "")
 
 
 def render(result: dict[str, Any]) -> str:
@@ -37,6 +51,11 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"**Gates: {'FAILED' if failed else 'passed'}**" +
                      (" — " + "; ".join(f"`{g['gate']}`: {esc(g['detail'])}" for g in failed) if failed else ""))
         lines.append("")
+    from .html import nothing_audited
+
+    nothing = nothing_audited(result)
+    if nothing:
+        lines += [f"**Nothing could be audited**: {esc(nothing)}. No page was checked: this run has no score.", ""]
     lines.append(f"Overall score **{_score(scores['overall'])}** ({letter}, {words}) · "
                  f"{summ['pages_audited']} pages audited, {summ['pages_failed']} failed, "
                  f"{summ['pages_skipped']} URLs skipped · run `{run['id']}`")
@@ -50,13 +69,15 @@ def render(result: dict[str, Any]) -> str:
                      f"**{base['fixed']} fixed**.")
     if result.get("ignored"):
         lines.append(f"{len(result['ignored'])} findings ignored by configured rules.")
-    lines += ["", "| Requirement | Score | Pass | Fail | Review |", "|---|---:|---:|---:|---:|"]
+    lines += ["", "| Requirement | Score | Pass | Fail | Warn | Review | What cost the most points |",
+              "|---|---:|---:|---:|---:|---:|---|"]
     details = scores.get("details", {})
     for req in result["requirements"]:
         d = details.get(req["id"], {"score": None, "counts": {}})
         c = d["counts"]
         lines.append(f"| {esc(req['short'])} ({req['id']}) | {_score(d['score']) if d['score'] is not None else 'manual'}"
-                     f" | {c.get('pass', 0)} | {c.get('fail', 0)} | {c.get('manual', 0)} |")
+                     f" | {c.get('pass', 0)} | {c.get('fail', 0)} | {c.get('warn', 0)} | {c.get('manual', 0)} | "
+                     f"{_costs(d.get('costs') or [])} |")
     actionable = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
     if base:
         actionable = [f for f in actionable if f.get("baseline_state") == "new"]
