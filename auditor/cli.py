@@ -503,6 +503,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
+    env = r["run"].get("environment")
+    if env:
+        click.echo(printable(env["note"]))
     click.echo(f"overall score: {scoring.fmt(overall, 'n/a')}; "
                f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('warn', 0)} warnings, "
                f"{s['by_status'].get('manual', 0)} to review"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 MODES = ("auto", "production", "staging")
@@ -90,3 +91,15 @@ def resolve(mode: str, start_url: str) -> Environment:
     except ValueError:
         what = "a public host name"
     return Environment(mode, "production", f"{host} is {what}")
+
+
+def of_run(settings: dict[str, Any]) -> Environment:
+    """The environment a stored run assumed (runs made before environments assessed everything)."""
+    assumed = settings.get("environment_assumed")
+    if assumed not in ("production", "staging"):
+        return Environment("production", "production", "run made before --environment: every check was assessed")
+    return Environment(str(settings.get("environment") or "auto"), assumed, str(settings.get("environment_reason") or ""))
+
+
+def to_dict(env: Environment) -> dict[str, str]:
+    return {"mode": env.mode, "assumed": env.assumed, "reason": env.reason, "note": env.describe()}

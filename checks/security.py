@@ -4,6 +4,11 @@ mixed content, .gov/.mil domain, security.txt and a vulnerability disclosure pol
 Site facts come from the ``security`` site gatherer (auditor/gatherers/security.py).
 A site audited over plain HTTP fails HTTPS honestly; checks that only make sense over
 HTTPS (HSTS, certificate, mixed content) are then not-applicable rather than passing.
+
+Checks marked ``production_only`` measure what only the production host shows (its scheme,
+redirects, headers, certificate, domain, /.well-known/security.txt): on a staging address they
+are not assessed (auditor/environment.py, docs/environment.md). Mixed content and the
+vulnerability disclosure link are in the pages themselves and are assessed everywhere.
 """
 
 from __future__ import annotations
@@ -212,7 +217,8 @@ def gov_domain(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
        description="Publish /.well-known/security.txt (RFC 9116) with Contact and Expires fields; CISA BOD 20-01 "
                    "expects it to point at the vulnerability disclosure policy.",
        help_url="https://securitytxt.org/", requirements=REQ, severity=Severity.MEDIUM, scope="site",
-       weight=W[Severity.MEDIUM])
+       weight=W[Severity.MEDIUM],
+       production_only=True)
 def security_txt(site: SiteArtifacts, ctx: SiteContext, now: dt.datetime | None = None) -> Outcome:
     s = _sec(site).get("security_txt") or {}
     url = site.start_url.rstrip("/") + "/.well-known/security.txt"

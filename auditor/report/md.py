@@ -62,6 +62,9 @@ def render(result: dict[str, Any]) -> str:
     pacing = pacing_note(run.get("pacing"))
     if pacing:
         lines += ["", f"Pacing: {esc(pacing)}"]
+    env = run.get("environment")
+    if env:
+        lines += ["", esc(env["note"][0].upper() + env["note"][1:]) + "."]
     base = result.get("baseline")
     if base:
         lines.append("")
