@@ -117,6 +117,8 @@ def test_a_loopback_scan_says_staging_and_production_assesses_it(serve_site, tmp
     html = (tmp_path / "a" / "idea-audit.html").read_text()
     assert "<strong>Environment:</strong> staging (127.0.0.1 is a loopback address)" in html
     assert "<code>--environment production</code>" in html
+    assert r["scores"]["requirements"]["m2322-domain"] is None  # not assessed: no score, not 0
+    assert "Not assessed on a staging address" in html  # the .gov domain card says why it has no score
     md = (tmp_path / "a" / "idea-audit.md").read_text()
     assert "Environment: staging" in md and "--environment production" in md
 
@@ -128,4 +130,6 @@ def test_a_loopback_scan_says_staging_and_production_assesses_it(serve_site, tmp
     https = [f for f in r["findings"] if f["check_id"] == "sec-https"]
     assert len(https) == 2 and https[0]["severity"] == "critical"
     assert {f["check_id"] for f in r["findings"]} >= {"sec-gov-domain", "sec-http-redirect"}
-    assert "<strong>Environment:</strong> production" in (tmp_path / "p" / "idea-audit.html").read_text()
+    html = (tmp_path / "p" / "idea-audit.html").read_text()
+    assert "<strong>Environment:</strong> production" in html and "Not assessed on a staging address" not in html
+    assert r["scores"]["requirements"]["m2322-domain"] == 0
