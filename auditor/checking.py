@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import requirements
+from .environment import NOT_ASSESSED
 from .model import Finding, Outcome, PageArtifacts, Severity, SiteArtifacts, Status
 
 Scope = Literal["page", "site"]
@@ -47,6 +48,9 @@ class CheckSpec:
     """``wcag``: decides WCAG/IDEA conformance and counts in scores and gates. ``best-practice``:
     barriers axe-core finds with its best-practice, experimental or AAA rules, reported as
     warnings that count in no score or gate unless ``count_best_practice`` is set."""
+    production_only: bool = False
+    """Only the production site can show what this check measures (HTTPS, HSTS, the domain...):
+    on a staging address it is not assessed (auditor/environment.py, docs/environment.md)."""
 
     def finding(self, page_url: str, message: str, *, selector: str = "", snippet: str = "",
                 status: Status = Status.FAIL, severity: Severity | None = None,
@@ -66,6 +70,7 @@ class CheckSpec:
             "help_url": self.help_url, "requirements": list(self.requirements),
             "wcag": list(self.wcag), "severity": self.severity.label, "scope": self.scope,
             "artifacts": list(self.artifacts), "weight": self.weight, "tier": self.tier,
+            "production_only": self.production_only,
         }
 
 
@@ -92,15 +97,16 @@ def register(spec: CheckSpec) -> CheckSpec:
 
 def check(*, id: str, family: str, title: str, failure_title: str, description: str, help_url: str,
           requirements: Iterable[str], wcag: Iterable[str] = (), severity: Severity = Severity.MEDIUM,
-          scope: Scope = "page", artifacts: Iterable[str] = (), weight: float = 1.0, tier: str = "wcag"
-          ) -> Callable[[Callable[..., Outcome]], CheckSpec]:
+          scope: Scope = "page", artifacts: Iterable[str] = (), weight: float = 1.0, tier: str = "wcag",
+          production_only: bool = False) -> Callable[[Callable[..., Outcome]], CheckSpec]:
     """Decorator declaring a check. The function's first argument is the page (or site)."""
 
     def wrap(fn: Callable[..., Outcome]) -> CheckSpec:
         spec = CheckSpec(id=id, family=family, title=title, failure_title=failure_title,
                          description=description, help_url=help_url,
                          requirements=tuple(requirements), wcag=tuple(wcag), severity=severity,
-                         scope=scope, artifacts=tuple(artifacts), fn=fn, weight=weight, tier=tier)
+                         scope=scope, artifacts=tuple(artifacts), fn=fn, weight=weight, tier=tier,
+                         production_only=production_only)
         return register(spec)
 
     return wrap
@@ -188,19 +194,25 @@ def _missing(spec: CheckSpec, obj: Any) -> list[str]:
     return missing
 
 
-def run_page_checks(specs: Iterable[CheckSpec], page: PageArtifacts) -> Iterator[tuple[CheckSpec, Outcome]]:
+def run_page_checks(specs: Iterable[CheckSpec], page: PageArtifacts,
+                    staging: bool = False) -> Iterator[tuple[CheckSpec, Outcome]]:
+    """Each page check's outcome; on ``staging`` the production-only ones are not assessed."""
     for spec in specs:
         if spec.scope != "page":
             continue
-        yield spec, _run_one(spec, page)
+        yield spec, (_not_assessed() if staging and spec.production_only else _run_one(spec, page))
 
 
-def run_site_checks(specs: Iterable[CheckSpec], site: SiteArtifacts,
-                    ctx: SiteContext) -> Iterator[tuple[CheckSpec, Outcome]]:
+def run_site_checks(specs: Iterable[CheckSpec], site: SiteArtifacts, ctx: SiteContext,
+                    staging: bool = False) -> Iterator[tuple[CheckSpec, Outcome]]:
     for spec in specs:
         if spec.scope != "site":
             continue
-        yield spec, _run_one(spec, site, ctx)
+        yield spec, (_not_assessed() if staging and spec.production_only else _run_one(spec, site, ctx))
+
+
+def _not_assessed() -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, detail=NOT_ASSESSED)
 
 
 def _run_one(spec: CheckSpec, subject: Any, *extra: Any) -> Outcome:

@@ -181,6 +181,11 @@ GATE_HELP = (
 @click.option("--auth", default=None, metavar="USER:PASSWORD",
               help="HTTP basic auth (PASSWORD may be $ENV_VAR). Never stored or printed.")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
+@click.option("--environment", type=click.Choice(["auto", "production", "staging"]), default="auto",
+              show_default=True,
+              help="staging: production-only checks (HTTPS, HSTS, certificate, .gov domain...) are not assessed. "
+                   "auto: staging for localhost, loopback, private and link-local addresses and .test/.local/"
+                   ".localhost/.internal/.example names.")
 @click.option("--screenshots", is_flag=True, help="Desktop and mobile screenshots per page in the scorecard.")
 @click.option("--count-best-practice", is_flag=True,
               help="Count the best-practice tier (axe-core best-practice, experimental, AAA rules) in scores and gates.")
@@ -193,7 +198,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
          axe_timeout: float, target_grade: float | None, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, sarif_source_map: tuple[str, ...], headers: tuple[str, ...],
-         cookies: tuple[str, ...], auth: str | None, insecure: bool, screenshots: bool, count_best_practice: bool, quiet: bool, verbose: bool) -> None:
+         cookies: tuple[str, ...], auth: str | None, insecure: bool, environment: str, screenshots: bool,
+         count_best_practice: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from . import config as config_mod
     from .progress import make_reporter
@@ -250,7 +256,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             checks=_csv_list(only_v), skip_checks=_csv_list(skip_v),
             browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
             screenshots=screenshots or c.get("screenshots", False),
-            count_best_practice=count_best_practice or c.get("count_best_practice", False))
+            count_best_practice=count_best_practice or c.get("count_best_practice", False),
+            environment=pick("environment", environment))
         ua = pick("user_agent", user_agent)
         if ua:
             settings.user_agent = ua
@@ -554,6 +561,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
+    env = r["run"].get("environment")
+    if env:
+        click.echo(printable(env["note"]))
     click.echo(f"overall score: {scoring.fmt(overall, 'n/a')}; "
                f"findings: {s['by_status'].get('fail', 0)} failures, {s['by_status'].get('warn', 0)} warnings, "
                f"{s['by_status'].get('manual', 0)} to review"

@@ -114,6 +114,7 @@ SCAN_KEYS: dict[str, Any] = {
     "use_sitemap": _bool, "checks": _str_list, "skip": _str_list, "formats": _formats, "out": _str, "db": _str,
     "browser_path": _str, "insecure": _bool, "screenshots": _bool, "count_best_practice": _bool,
     "sarif_source_map": _source_map,
+    "environment": _choice("auto", "production", "staging"),
 }
 GATE_KEYS = {"fail_on": _choice(*SEVERITIES), "min_score": _num(0, 100), "max_findings": _int(0)}
 TABLES = ("gates", "baseline", "severity", "ignore", "headers", "cookies")

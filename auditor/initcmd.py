@@ -16,6 +16,8 @@ max_depth = 3            # link depth from the start URL
 concurrency = 2          # pages in parallel
 page_timeout = 30        # seconds per page load
 scope = "host"           # or "subdomains"
+environment = "auto"     # staging on localhost/private/.test addresses: HTTPS, HSTS, certificate,
+                         # .gov domain, security.txt are then not assessed; "production" assesses them
 # checks = ["accessibility"]   # only these checks or families
 # skip = ["axe-region"]        # checks or families to leave out
 formats = ["json", "html", "sarif", "md", "junit"]

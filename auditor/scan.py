@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import __version__, checking, heap
+from . import __version__, checking, environment, heap
 from .browser import find_browser
 from .crawl import (
     DUPLICATE,
@@ -518,6 +518,9 @@ class Scanner:
         self.secrets = secrets or Secrets()
         self.progress = progress or Progress()
         self.specs = checking.select(settings.checks, settings.skip_checks)
+        env = environment.resolve(settings.environment, settings.start_urls[0] if settings.start_urls else "")
+        settings.environment_assumed, settings.environment_reason = env.assumed, env.reason
+        self.staging = env.staging
         if settings.target_grade is not None:
             checking.PARAMS["target_grade"] = settings.target_grade
         self.stats = ScanStats()
@@ -769,7 +772,7 @@ class Scanner:
     def _check_page(self, art: PageArtifacts) -> tuple[list[tuple[str, str, float | None, float, list[str], str]],
                                                          list[Any], dict[str, Any]]:
         outcomes, findings = [], []
-        for spec, out in checking.run_page_checks(self.specs, art):
+        for spec, out in checking.run_page_checks(self.specs, art, self.staging):
             outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
         return outcomes, findings, checking.summarize(art)
@@ -788,7 +791,7 @@ class Scanner:
             site = redact_site(site, redaction_values(self.secrets))
         ctx = checking.SiteContext(pages=pages, settings=self.settings.to_dict())
         outcomes, findings = [], []
-        for spec, out in checking.run_site_checks(self.specs, site, ctx):
+        for spec, out in checking.run_site_checks(self.specs, site, ctx, self.staging):
             outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
         self.store.save_site_results(self.run_id, outcomes, findings)

@@ -103,6 +103,13 @@ class Settings:
     scores and gates like the WCAG checks; by default its findings are warnings that count nowhere."""
     screenshots: bool = False
     """Take desktop and mobile screenshots of each page (failing elements outlined) for the scorecard."""
+    environment: str = "auto"
+    """auto, production or staging: on staging, production-only checks are not assessed
+    (auditor/environment.py). ``auto`` decides from the start URL's host."""
+    environment_assumed: str = ""
+    """production or staging, decided when the scan starts."""
+    environment_reason: str = ""
+    """Why ("127.0.0.1 is a loopback address", "--environment production")."""
     sandbox: str = ""
     """How Chromium's sandbox ran, decided when the scan starts: 'on (why)' or 'off (why)'."""
 

@@ -16,6 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 from protego import Protego
 
 from auditor.checking import SiteContext, check, summarizer
+from auditor.environment import NOT_ASSESSED
 from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status
 from auditor.scoring import SEVERITY_WEIGHT
 
@@ -202,6 +203,10 @@ def robots_txt(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     start = urlsplit(site.start_url)
     home = f"{start.scheme}://{start.netloc}/"
     blocked = [ua for ua in ("*", "Googlebot", "bingbot") if not rp.can_fetch(home, ua)]
+    if blocked and ctx.settings.get("environment_assumed") == "staging":
+        # staging hosts keep search engines out on purpose; what counts is production's robots.txt
+        return Outcome(Status.NOT_APPLICABLE, detail=f"{NOT_ASSESSED} (robots.txt blocks the homepage for "
+                                                     f"{', '.join(blocked)}, as staging hosts often do)")
     if blocked:
         return Outcome(Status.FAIL, findings=[robots_txt.finding(
             url, "robots.txt blocks the homepage for " + ", ".join(blocked), snippet=site.robots_txt[:300])])

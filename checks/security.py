@@ -4,6 +4,11 @@ mixed content, .gov/.mil domain, security.txt and a vulnerability disclosure pol
 Site facts come from the ``security`` site gatherer (auditor/gatherers/security.py).
 A site audited over plain HTTP fails HTTPS honestly; checks that only make sense over
 HTTPS (HSTS, certificate, mixed content) are then not-applicable rather than passing.
+
+Checks marked ``production_only`` measure what only the production host shows (its scheme,
+redirects, headers, certificate, domain, /.well-known/security.txt): on a staging address they
+are not assessed (auditor/environment.py, docs/environment.md). Mixed content and the
+vulnerability disclosure link are in the pages themselves and are assessed everywhere.
 """
 
 from __future__ import annotations
@@ -66,7 +71,8 @@ def summarize_security(page: PageArtifacts) -> dict[str, Any]:
        failure_title="Page is served over plain HTTP",
        description="Serve every page over HTTPS only (OMB M-15-13); redirect HTTP to HTTPS.",
        help_url="https://https.cio.gov/", requirements=REQ, severity=Severity.CRITICAL,
-       artifacts=("final_url",), weight=W[Severity.CRITICAL])
+       artifacts=("final_url",), weight=W[Severity.CRITICAL],
+       production_only=True)
 def https(page: PageArtifacts) -> Outcome:
     url = page_url(page)
     if urlsplit(url).scheme == "https":
@@ -79,7 +85,8 @@ def https(page: PageArtifacts) -> Outcome:
        description="Send Strict-Transport-Security: max-age=31536000; includeSubDomains; preload and submit "
                    "the domain to the HSTS preload list.",
        help_url="https://https.cio.gov/hsts/", requirements=REQ, severity=Severity.HIGH,
-       artifacts=("headers",), weight=W[Severity.HIGH])
+       artifacts=("headers",), weight=W[Severity.HIGH],
+       production_only=True)
 def hsts(page: PageArtifacts) -> Outcome:
     url = page_url(page)
     if urlsplit(url).scheme != "https":
@@ -126,7 +133,8 @@ def _sec(site: SiteArtifacts) -> dict[str, Any]:
        failure_title="HTTP does not redirect to HTTPS",
        description="Answer every plain-HTTP request with a 301 redirect to the HTTPS URL.",
        help_url="https://https.cio.gov/guide/", requirements=REQ, severity=Severity.HIGH, scope="site",
-       weight=W[Severity.HIGH])
+       weight=W[Severity.HIGH],
+       production_only=True)
 def http_redirect(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     s = _sec(site)
     if "error" in s and "scheme" not in s:
@@ -159,7 +167,8 @@ def http_redirect(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
        description="Use a certificate from a publicly trusted CA that matches the host name; renew it at least "
                    "30 days before it expires (automate renewal).",
        help_url="https://https.cio.gov/certificates/", requirements=REQ, severity=Severity.CRITICAL,
-       scope="site", weight=W[Severity.CRITICAL])
+       scope="site", weight=W[Severity.CRITICAL],
+       production_only=True)
 def certificate(site: SiteArtifacts, ctx: SiteContext, now: dt.datetime | None = None) -> Outcome:
     s = _sec(site)
     if s.get("scheme") != "https":
@@ -193,7 +202,8 @@ def _is_local(host: str) -> bool:
        failure_title="Site does not use a .gov or .mil domain",
        description="Federal public websites must use a .gov or .mil domain (OMB M-23-22, III.C).",
        help_url="https://get.gov/", requirements=["m2322-domain"], severity=Severity.HIGH, scope="site",
-       weight=W[Severity.HIGH])
+       weight=W[Severity.HIGH],
+       production_only=True)
 def gov_domain(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     host = host_of(site.start_url)
     if host.endswith(".gov") or host.endswith(".mil"):
@@ -207,7 +217,8 @@ def gov_domain(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
        description="Publish /.well-known/security.txt (RFC 9116) with Contact and Expires fields; CISA BOD 20-01 "
                    "expects it to point at the vulnerability disclosure policy.",
        help_url="https://securitytxt.org/", requirements=REQ, severity=Severity.MEDIUM, scope="site",
-       weight=W[Severity.MEDIUM])
+       weight=W[Severity.MEDIUM],
+       production_only=True)
 def security_txt(site: SiteArtifacts, ctx: SiteContext, now: dt.datetime | None = None) -> Outcome:
     s = _sec(site).get("security_txt") or {}
     url = site.start_url.rstrip("/") + "/.well-known/security.txt"

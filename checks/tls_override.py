@@ -14,7 +14,8 @@ from auditor.model import Outcome, Severity, SiteArtifacts, Status
        title="The site's TLS certificate verifies",
        failure_title="The site's TLS certificate does not verify (audited only with --insecure)",
        description="Serve a certificate from a publicly trusted CA that is valid today and names this host.",
-       help_url="https://https.cio.gov/", requirements=["idea-3a5"], severity=Severity.HIGH, scope="site")
+       help_url="https://https.cio.gov/", requirements=["idea-3a5"], severity=Severity.HIGH, scope="site",
+       production_only=True)
 def tls_accepted_insecurely(site: SiteArtifacts, ctx: object) -> Outcome:
     error = site.extra.get("tls_error")
     if not site.start_url.startswith("https:"):

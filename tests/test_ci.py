@@ -93,8 +93,11 @@ def test_a_real_scan_gates_its_own_exit_code(serve_site, tmp_path):
     url = serve_site("good")
     proc, out = _scan(tmp_path, url, "--min-score", "idea-3a1=95", "--min-score", "60", expect=0)
     assert "result: passed (2 gates)" in proc.stdout
-    # served over plain HTTP, the good site fails the critical HTTPS check: the scan itself gates
-    proc, _ = _scan(tmp_path, url, "--fail-on", "critical", name="crit", expect=1)
+    # on 127.0.0.1 (staging by default) plain HTTP is not assessed: a localhost pipeline does not fail on it
+    proc, _ = _scan(tmp_path, url, "--fail-on", "critical", name="crit-staging", expect=0)
+    assert "result: passed" in proc.stdout
+    # assessed as production, the good site fails the critical HTTPS check: the scan itself gates
+    proc, _ = _scan(tmp_path, url, "--fail-on", "critical", "--environment", "production", name="crit", expect=1)
     assert "gate FAILED: --fail-on critical" in proc.stdout
 
 

@@ -20,6 +20,7 @@ def test_config_errors_name_the_key_and_file():
     assert _err({"max_pages": 0}) == "idea-audit.toml: key 'max_pages' must be a whole number >= 1"
     assert _err({"max_pages": "10"}) == "idea-audit.toml: key 'max_pages' must be a whole number >= 1"
     assert "key 'scope' must be one of: host, subdomains" in _err({"scope": "world"})
+    assert "key 'environment' must be one of: auto, production, staging" in _err({"environment": "prod"})
     assert "key 'formats' unknown format pdf" in _err({"formats": ["pdf"]})
     assert "key 'gates.fail_on' must be one of: info, low, medium, high, critical" in _err({"gates": {"fail_on": "x"}})
     assert "key 'gates.min_scores.idea-9' is not a requirement" in _err({"gates": {"min_scores": {"idea-9": 5}}})
@@ -51,6 +52,7 @@ use_sitemap = false
 formats = ["json", "md"]
 out = "from-config"
 db = "runs.sqlite"
+environment = "production"
 
 [gates]
 fail_on = "critical"
@@ -66,13 +68,22 @@ reason = "Decorative images; tracked in TICKET-9"
     assert proc.returncode == 1, proc.stdout + proc.stderr  # gate from the file
     r = load_json(tmp_path / "from-config" / "idea-audit.json")
     assert len(r["pages"]) == 2
+    assert r["run"]["environment"]["assumed"] == "production"  # the file's environment, on 127.0.0.1
+    assert any(f["check_id"] == "sec-https" for f in r["findings"])
     assert all(f["check_id"] != "axe-image-alt" for f in r["findings"])
     assert {f["ignored_reason"] for f in r["ignored"]} == {"Decorative images; tracked in TICKET-9"}
     assert next(f for f in r["findings"] if f["check_id"] == "axe-color-contrast")["severity"] == "low"
     assert "2 findings ignored by configured rules" in (tmp_path / "from-config" / "idea-audit.md").read_text()
     # CLI flags override the file
-    proc = run_cli("scan", "-q", "--max-pages", "1", "--fail-on", "info", "--out", "cli", cwd=tmp_path)
-    assert proc.returncode == 1 and len(load_json(tmp_path / "cli" / "idea-audit.json")["pages"]) == 1
+    proc = run_cli("scan", "-q", "--max-pages", "1", "--fail-on", "info", "--out", "cli", "--environment", "auto",
+                   cwd=tmp_path)
+    r = load_json(tmp_path / "cli" / "idea-audit.json")
+    assert proc.returncode == 1 and len(r["pages"]) == 1
+    assert r["run"]["environment"] == {
+        "mode": "auto", "assumed": "staging", "reason": "127.0.0.1 is a loopback address",
+        "note": "environment: staging (127.0.0.1 is a loopback address); production-only checks are not "
+                "assessed: use --environment production to assess them"}
+    assert not any(f["check_id"] == "sec-https" for f in r["findings"])
 
 
 def test_pyproject_section_and_bad_file(tmp_path):
@@ -91,7 +102,9 @@ def test_init_writes_config_and_workflow(tmp_path):
     assert 'urls = ["https://www.agency.gov/"]' in cfg
     import tomllib
 
-    parse(tomllib.loads(cfg), "idea-audit.toml")  # the written config is valid
+    parsed = parse(tomllib.loads(cfg), "idea-audit.toml")  # the written config is valid
+    # a localhost pipeline started from it does not fail on what only production can show
+    assert parsed.scan["environment"] == "auto"
     wf = (tmp_path / ".github" / "workflows" / "idea-audit.yml").read_text()
     assert "/.github/actions/idea-audit@" in wf and "config: idea-audit.toml" in wf  # installs as the action does
     proc = run_cli("init", "--dir", str(tmp_path))

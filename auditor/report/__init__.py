@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-from .. import __version__, checking, history, requirements, scoring
+from .. import __version__, checking, environment, history, requirements, scoring
 from ..crawl import SKIP_REASONS
 from ..store import Store
 
@@ -154,6 +154,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "settings": settings,
             "limits_hit": run["limit_hit"] or [],
             "pacing": run.get("pacing"),
+            "environment": environment.to_dict(environment.of_run(settings)),
         },
         "summary": {
             "pages_audited": sum(1 for p in pages if not p["error"]),

@@ -268,4 +268,17 @@ def render(result: dict[str, Any]) -> str:
         trend_reqs=trend_reqs, summary=summary_text(result, cards, groups), overall=result["scores"]["overall"],
         css=css, script=script, script_hash=_hash(script), style_hash=_hash(css),
         page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT,
-        pacing=pacing_note(result["run"].get("pacing")), cap=scoring.CAP, nothing=nothing_audited(result))
+        pacing=pacing_note(result["run"].get("pacing")), cap=scoring.CAP, nothing=nothing_audited(result),
+        production_only=production_only_requirements(result))
+
+
+def production_only_requirements(result: dict[str, Any]) -> set[str]:
+    """Requirements left unscored because a staging run did not assess their checks: every check
+    counting toward them (its primary requirement) is production-only (docs/environment.md)."""
+    if (result["run"].get("environment") or {}).get("assumed") != "staging":
+        return set()
+    by_req: dict[str, list[bool]] = {}
+    for c in result.get("checks", {}).values():
+        if c.get("requirements"):
+            by_req.setdefault(c["requirements"][0], []).append(bool(c.get("production_only")))
+    return {rid for rid, flags in by_req.items() if flags and all(flags)}

@@ -62,6 +62,9 @@ def render(result: dict[str, Any]) -> str:
     pacing = pacing_note(run.get("pacing"))
     if pacing:
         lines += ["", f"Pacing: {esc(pacing)}"]
+    env = run.get("environment")
+    if env:
+        lines += ["", esc(env["note"][0].upper() + env["note"][1:]) + "."]
     if gates:
         for g in gates:
             if g.get("findings"):
@@ -88,10 +91,15 @@ def render(result: dict[str, Any]) -> str:
     lines += ["", "| Requirement | Score | Pass | Fail | Warn | Review | What cost the most points |",
               "|---|---:|---:|---:|---:|---:|---|"]
     details = scores.get("details", {})
+    from .html import production_only_requirements
+
+    unassessed = production_only_requirements(result)
     for req in result["requirements"]:
         d = details.get(req["id"], {"score": None, "counts": {}})
         c = d["counts"]
-        lines.append(f"| {esc(req['short'])} ({req['id']}) | {_score(d['score']) if d['score'] is not None else 'manual'}"
+        shown = _score(d["score"]) if d["score"] is not None else (
+            "not assessed (staging)" if req["id"] in unassessed else "manual")
+        lines.append(f"| {esc(req['short'])} ({req['id']}) | {shown}"
                      f" | {c.get('pass', 0)} | {c.get('fail', 0)} | {c.get('warn', 0)} | {c.get('manual', 0)} | "
                      f"{_costs(d.get('costs') or [])} |")
     actionable = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
