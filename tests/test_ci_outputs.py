@@ -32,8 +32,9 @@ def run(tmp_path_factory):
     server, url = serve_in_thread("legacy")
     tmp = tmp_path_factory.mktemp("ci-out")
     db = tmp / "runs.sqlite"
+    # assessed as production: the tests use the legacy site's per-page sec-https findings
     run_cli("scan", url, "--db", str(db), "--out", str(tmp / "out"), "--format", "json", "-q", "--max-pages", "8",
-            check_exit=0)
+            "--environment", "production", check_exit=0)
     result = load_json(tmp / "out" / "idea-audit.json")
     yield {"url": url, "tmp": tmp, "db": db, "id": result["run"]["id"], "result": result}
     server.shutdown()
