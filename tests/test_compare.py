@@ -162,7 +162,7 @@ def test_unaudited_sites_are_listed_with_status_and_reason_never_as_zero():
         unaudited=[{"url": "https://dead.gov/", "status": "unreachable", "reason": "cannot reach https://dead.gov/: "
                     "connection refused", "name": "Dead", "agency": "DOE", "bureau": ""}])
     by_site = {e["site"]: e for e in comp["entries"]}
-    assert [e["site"] for e in comp["entries"]][0] == "https://a.gov/"
+    assert comp["entries"][0]["site"] == "https://a.gov/"
     assert (by_site["https://a.gov/"]["name"], by_site["https://a.gov/"]["agency"]) == ("Agency A", "GSA")
     assert by_site["https://z.gov/"]["status"] == "no pages audited" and by_site["https://z.gov/"]["rank"] is None
     dead = by_site["https://dead.gov/"]
