@@ -225,6 +225,8 @@ def write(results: list[dict[str, Any]], out_dir: str | Path, *, meta: dict[str,
     paths = {"html": out / "compare.html", "csv": out / "compare.csv", "json": out / "compare.json"}
     write_text_atomic(paths["html"], render_html(comp))
     write_text_atomic(paths["csv"], render_csv(comp))
-    write_text_atomic(paths["json"], json.dumps(comp, indent=2))
+    # "scored" and "unaudited" are views of "entries" for the page: the JSON holds entries once
+    write_text_atomic(paths["json"], json.dumps({k: v for k, v in comp.items() if k not in ("scored", "unaudited")},
+                                                indent=2))
     return paths
 
