@@ -759,8 +759,8 @@ def fleet(sites_file: str, workers: int | None, scheduler: str | None, retries: 
     f = data["fleet"]
     click.echo(f"{fl.id}: {f['complete']} sites audited, {f['failed']} failed")
     for s in data["sites"]:
-        if s["status"] == "failed":
-            click.echo(printable(f"  failed: {s['url']}: {s['error']}"))
+        if s["status"] not in ("complete", "pending"):
+            click.echo(printable(f"  {s['status']}: {s['url']}: {s['error']}"))
     for kind, p in paths.items():
         click.echo(f"{kind}: {p}")
 

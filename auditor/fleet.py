@@ -335,32 +335,63 @@ def site_facts(outcomes: Iterable[dict[str, Any]]) -> dict[str, str]:
     return facts
 
 
+def site_status(status: str, error: str | None) -> str:
+    """A fleet site's status as the summary and comparison show it: complete, pending, or why
+    it has no score (unreachable, no pages audited, failed)."""
+    if status in ("complete", "pending"):
+        return status
+    err = error or ""
+    if err.startswith("cannot reach "):
+        return "unreachable"
+    if err.startswith("no page could be audited"):
+        return "no pages audited"
+    return "failed"
+
+
 def summary(store: Store, fleet: Fleet) -> dict[str, Any]:
-    from . import requirements
+    from . import requirements, scoring
+    from .compare import rank
     from .history import run_scores
 
     rows = []
     for s in fleet.sites():
         row: dict[str, Any] = {"url": s["url"], **{c: s["meta"].get(c, "") for c in META_COLUMNS},
-                               "status": s["status"], "error": s["error"] or "", "run_id": s["run_id"] or "",
-                               "pages_audited": s["pages"] or 0}
+                               "status": site_status(s["status"], s["error"]), "error": s["error"] or "",
+                               "run_id": s["run_id"] or "", "pages_audited": s["pages"] or 0}
         scores = run_scores(store, s["run_id"]) if s["run_id"] and store.get_run(s["run_id"]) else None
+        if s["status"] != "complete":
+            scores = None  # a site that failed has no score, whatever its partial run holds
         row["overall"] = scores["overall"] if scores else None
+        row["grade"] = scoring.band(row["overall"])[0] if row["overall"] is not None else ""
+        row["rank"], row["tied"] = None, False
         for r in requirements.REQUIREMENTS:
             row[r.id] = scores["requirements"].get(r.id) if scores else None
         empty = dict.fromkeys([*FACT_CHECKS, "uswds_version", "required_links"], "")
         row.update(site_facts(store.iter_outcomes(s["run_id"], check_ids=FACT_CHECKS.values(),
                                                   check_prefix=REQUIRED_LINK_PREFIX)) if scores else empty)
         rows.append(row)
+    for row, (rk, tied) in zip(rows, rank([r["overall"] for r in rows])):
+        row["rank"], row["tied"] = rk, tied
+    statuses = [r["status"] for r in rows]
     return {"fleet": {"id": fleet.id, "name": fleet.name, "sites": len(rows),
-                      "complete": sum(1 for r in rows if r["status"] == "complete"),
-                      "failed": sum(1 for r in rows if r["status"] == "failed"),
-                      "pending": sum(1 for r in rows if r["status"] == "pending")},
+                      "complete": statuses.count("complete"),
+                      "failed": sum(1 for st in statuses if st not in ("complete", "pending")),
+                      "pending": statuses.count("pending"),
+                      "by_status": {st: statuses.count(st) for st in dict.fromkeys(statuses)}},
             "sites": rows}
 
 
+def _csv_header(column: str) -> str:
+    """fleet-summary.csv names each requirement column by id and name (``idea-3a1 Accessible``)."""
+    from . import requirements
+
+    req = next((r for r in requirements.REQUIREMENTS if r.id == column), None)
+    return f"{req.id} {req.short}" if req else column
+
+
 def write_summary(data: dict[str, Any], out_dir: str | Path, store: Store | None = None) -> dict[str, Path]:
-    """fleet-summary.json and .csv, and (given the store) the comparison page of every audited site."""
+    """fleet-summary.json and .csv, and (given the store) the comparison page of every site:
+    audited sites ranked, the others listed with their status and reason."""
     from .report import atomic_open, write_text_atomic
     from .report.safe import csv_cell
 
@@ -370,17 +401,33 @@ def write_summary(data: dict[str, Any], out_dir: str | Path, store: Store | None
     write_text_atomic(paths["json"], json.dumps(data, indent=2) + "\n")
     rows = data["sites"]
     cols = list(rows[0]) if rows else ["url"]
+
+    def cell(v: Any) -> Any:
+        return "" if v is None else ("yes" if v else "") if isinstance(v, bool) else v
+
     with atomic_open(paths["csv"]) as fh:
         w = csv.writer(fh)
-        w.writerow(cols)
+        w.writerow([_csv_header(c) for c in cols])
         for r in rows:
-            w.writerow([csv_cell("" if r.get(c) is None else r.get(c)) for c in cols])
-    done = [r["run_id"] for r in rows if r["status"] == "complete" and r["run_id"]]
-    if store is not None and done:
+            w.writerow([csv_cell(cell(r.get(c))) for c in cols])
+    if store is not None and rows:
         from . import compare
         from .report import build_result
 
-        cpaths = compare.write([build_result(store, rid) for rid in done], out / "compare")
+        done = [r for r in rows if r["status"] == "complete" and r["run_id"]]
+        results = [build_result(store, r["run_id"]) for r in done]
+        meta = {r["run_id"]: {c: r.get(c, "") for c in META_COLUMNS} for r in done}
+        unaudited, extra = [], []
+        for r in rows:
+            if r in done:
+                continue
+            run = store.get_run(r["run_id"]) if r["run_id"] else None
+            unaudited.append({"url": r["url"], "status": r["status"], "reason": r["error"],
+                              "run_id": r["run_id"] if run else "", "started": run["started"] if run else "",
+                              **{c: r.get(c, "") for c in META_COLUMNS}})
+            if run:
+                extra.append(build_result(store, r["run_id"]))
+        cpaths = compare.write(results, out / "compare", meta=meta, unaudited=unaudited, extra_scorecards=extra)
         paths["compare"] = cpaths["html"]
     return paths
 

@@ -12,7 +12,8 @@ from playwright.sync_api import sync_playwright
 
 from auditor.browser import find_browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: WCAG A/AA rules and axe's best-practice rules (landmark-unique, region, heading-order, ...)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def inspect_report(path: Path, shots_dir: Path) -> dict[str, Any]:

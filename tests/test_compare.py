@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 
 import pytest
 
 from auditor import scoring
-from auditor.compare import comparison
+from auditor.compare import comparison, render_csv, render_html
 from auditor.history import site_key
 
 
@@ -50,19 +51,21 @@ def test_compare_two_sites(serve_site, cli, tmp_path):
     for row, res in zip(rows, expected):
         assert row["site"] == site_key(res["run"]["seeds"][0])
         assert row["overall"] == scoring.fmt(res["scores"]["overall"])  # the one rounding of every report
+        names = {q["id"]: q["short"] for q in res["requirements"]}
         for rid, score in res["scores"]["requirements"].items():
-            assert row[rid] == scoring.fmt(score, "")
+            assert row[f"{rid} {names[rid]}"] == scoring.fmt(score, "")
+        assert row["status"] == "complete" and row["tied"] == "" and row["grade"] == r_grade(res["scores"]["overall"])
 
     html = (out / "compare.html").read_text()
     ranking = _cells(html, "ranking")
     assert [r[0] for r in ranking] == ["1", "2"]
     assert [r[1] for r in ranking] == [site_key(r["run"]["seeds"][0]) for r in expected]
-    assert [r[3] for r in ranking] == [scoring.fmt(r['scores']['overall']) for r in expected]
+    assert [r[6] for r in ranking] == [scoring.fmt(r['scores']['overall']) for r in expected]
     heat = _cells(html, "heatmap")
     overall_row, heat = heat[0], heat[1:]
     assert overall_row == ["Overall", *[f"{scoring.fmt(r['scores']['overall'])} {r_grade(r['scores']['overall'])}"
                                         for r in expected]]
-    assert [r[0] for r in heat] == [q["short"] for q in rg["requirements"]]
+    assert [r[0] for r in heat] == [f'{q["short"]} {q["id"]}' for q in rg["requirements"]]
     for row, q in zip(heat, rg["requirements"]):
         want = [res["scores"]["requirements"][q["id"]] for res in expected]
         assert row[1:] == [("–" if v is None else f"{scoring.fmt(v)} {r_grade(v)}") for v in want]
@@ -110,3 +113,71 @@ def test_site_key_and_new_fixed_findings():
     d = diff_findings([f("a"), f("b"), f("p", "pass")], [f("b"), f("c"), f("q", "pass")])
     assert (d["new_count"], d["fixed_count"]) == (1, 1)
     assert [x["message"] for x in d["new"]] == ["c"] and [x["message"] for x in d["fixed"]] == ["a"]
+
+
+def _result(run_id, started, overall, reqs=None, site="https://agency.gov/", pages=1):
+    return {"run": {"id": run_id, "started": started, "seeds": [site], "error": None},
+            "summary": {"pages_audited": pages, "by_status": {"fail": 3}},
+            "scores": {"overall": overall, "requirements": reqs if reqs is not None else {"idea-3a1": overall}},
+            "requirements": [{"id": "idea-3a1", "short": "Accessible"}]}
+
+
+def test_two_same_day_runs_get_distinct_labels_with_the_time():
+    comp = comparison([_result("a", "2026-01-01T09:15:00+00:00", 60.0),
+                       _result("b", "2026-01-01T16:40:00+00:00", 80.0)])
+    assert [e["label"] for e in comp["entries"]] == ["https://agency.gov/ (2026-01-01 16:40 UTC)",
+                                                     "https://agency.gov/ (2026-01-01 09:15 UTC)"]
+    same_minute = comparison([_result("a", "2026-01-01T09:15:01+00:00", 60.0),
+                              _result("b", "2026-01-01T09:15:42+00:00", 80.0)])
+    assert len({e["label"] for e in same_minute["entries"]}) == 2
+
+
+def test_ties_share_a_rank_and_are_not_both_best_and_worst():
+    comp = comparison([_result("a", "2026-01-01", 70.2, site="https://a.gov/"),
+                       _result("b", "2026-01-02", 90.0, site="https://b.gov/"),
+                       _result("c", "2026-01-03", 69.8, site="https://c.gov/"),
+                       _result("d", "2026-01-04", 50.0, site="https://d.gov/")])
+    ranks = [(e["site"], e["rank"], e["tied"]) for e in comp["entries"]]
+    # 70.2 and 69.8 both read 70: tied at rank 2; the next rank is 4
+    assert ranks == [("https://b.gov/", 1, False), ("https://a.gov/", 2, True), ("https://c.gov/", 2, True),
+                     ("https://d.gov/", 4, False)]
+    csv_rows = list(csv.DictReader(io.StringIO(render_csv(comp))))
+    assert [(r["rank"], r["tied"]) for r in csv_rows] == [("1", ""), ("2", "yes"), ("2", "yes"), ("4", "")]
+    q = comp["requirements"][0]
+    assert q["best"] == ["https://b.gov/"] and q["worst"] == ["https://d.gov/"] and not q["all_tied"]
+    # every site the same: all tied, nobody is both best and worst
+    flat = comparison([_result("a", "2026-01-01", 80.0, site="https://a.gov/"),
+                       _result("b", "2026-01-02", 80.4, site="https://b.gov/")])
+    q = flat["requirements"][0]
+    assert q["all_tied"] and q["worst"] == [] and sorted(q["best"]) == ["https://a.gov/", "https://b.gov/"]
+    assert [e["rank"] for e in flat["entries"]] == [1, 1]
+    html = render_html(flat)
+    assert "All tied at 80" in html and "1 (tied)" in html
+
+
+def test_unaudited_sites_are_listed_with_status_and_reason_never_as_zero():
+    comp = comparison(
+        [_result("a", "2026-01-01T10:00:00+00:00", 75.0, site="https://a.gov/"),
+         _result("z", "2026-01-01T11:00:00+00:00", None, reqs={}, site="https://z.gov/", pages=0)],
+        meta={"a": {"name": "Agency A", "agency": "GSA", "bureau": "TTS"}},
+        unaudited=[{"url": "https://dead.gov/", "status": "unreachable", "reason": "cannot reach https://dead.gov/: "
+                    "connection refused", "name": "Dead", "agency": "DOE", "bureau": ""}])
+    by_site = {e["site"]: e for e in comp["entries"]}
+    assert comp["entries"][0]["site"] == "https://a.gov/"
+    assert (by_site["https://a.gov/"]["name"], by_site["https://a.gov/"]["agency"]) == ("Agency A", "GSA")
+    assert by_site["https://z.gov/"]["status"] == "no pages audited" and by_site["https://z.gov/"]["rank"] is None
+    dead = by_site["https://dead.gov/"]
+    assert (dead["status"], dead["rank"], dead["overall"], dead["failures"]) == ("unreachable", None, None, None)
+    rows = {r["site"]: r for r in csv.DictReader(io.StringIO(render_csv(comp)))}
+    assert set(rows) == {"https://a.gov/", "https://z.gov/", "https://dead.gov/"}
+    assert rows["https://dead.gov/"]["reason"].startswith("cannot reach") and rows["https://dead.gov/"]["name"] == "Dead"
+    assert (rows["https://dead.gov/"]["overall"], rows["https://dead.gov/"]["failures"],
+            rows["https://dead.gov/"]["pages_audited"]) == ("", "", "")
+    assert rows["https://a.gov/"]["rank"] == "1" and rows["https://a.gov/"]["bureau"] == "TTS"
+    html = render_html(comp)
+    ranking = _cells(html, "ranking")
+    dead_row = next(r for r in ranking if r[1] == "https://dead.gov/")
+    assert dead_row[0] == "–" and "unreachable: cannot reach https://dead.gov/" in dead_row[8]
+    assert "0 pages" not in html
+    # the heat map holds only scored runs
+    assert len(_cells(html, "heatmap")[0]) == 2

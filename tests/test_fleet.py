@@ -95,16 +95,16 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
     local, out, _ = _fleet(tmp_path, sites_file, "local", "--workers", "2")
     assert local["fleet"] == {**local["fleet"], "sites": 6, "complete": 4, "failed": 2, "pending": 0}
     by_url = {s["url"]: s for s in local["sites"]}
-    assert by_url[urls["dead"]]["status"] == "failed"
+    assert by_url[urls["dead"]]["status"] == "unreachable"
     assert "connection refused" in by_url[urls["dead"]]["error"]
     hung = by_url[urls["hung"]]
-    assert hung["status"] == "failed" and "no complete answer within" in hung["error"], hung  # bounded preflight
+    assert hung["status"] == "unreachable" and "no complete answer within" in hung["error"], hung  # bounded preflight
     assert by_url[urls["good1"]]["pages_audited"] == 4  # the file's max_pages for that site
     assert 3 <= by_url[urls["legacy1"]]["pages_audited"] <= 6 and by_url[urls["legacy1"]]["overall"] < 100
     assert by_url[urls["legacy2"]]["bureau"] == "NPS"
     rows = list(csv.DictReader((out / "fleet-summary.csv").open()))
     assert [r["url"] for r in rows] == [s["url"] for s in local["sites"]]
-    assert {"overall", "idea-3a1", "agency", "status", "error", "https", "dap", "uswds", "uswds_version", "banner",
+    assert {"overall", "grade", "rank", "tied", "idea-3a1 Accessible", "agency", "bureau", "name", "status", "error", "https", "dap", "uswds", "uswds_version", "banner",
             "search", "required_links"} <= set(rows[0])
     good_row = next(r for r in rows if r["url"] == urls["good1"])
     legacy_row = next(r for r in rows if r["url"] == urls["legacy1"])
@@ -128,8 +128,22 @@ def test_fleet_local_and_dask_agree(fleet_sites, tmp_path):
         assert r["required_links"] == f"{len(found - failed)}/{len(checks)}", (r["url"], checks, found, failed)
     con.close()
     compare_html = (out / "compare" / "compare.html").read_text()
-    assert urls["good1"] in compare_html and urls["legacy2"] in compare_html and urls["dead"] not in compare_html
-    assert all(r["status"] in ("complete", "failed") for r in rows)
+    # every site is in the comparison: audited ones ranked, the others with status and reason
+    assert all(u in compare_html for u in urls.values())
+    crows = {r["site"]: r for r in csv.DictReader((out / "compare" / "compare.csv").open())}
+    assert set(crows) == set(urls.values())
+    for key in ("dead", "hung"):
+        c = crows[urls[key]]
+        assert (c["status"], c["rank"], c["overall"], c["failures"]) == ("unreachable", "", "", ""), c
+        assert c["reason"] == by_url[urls[key]]["error"] and c["name"] and c["agency"]
+    assert (crows[urls["legacy2"]]["name"], crows[urls["legacy2"]]["bureau"]) == ("Legacy two", "NPS")
+    assert all(r["status"] in ("complete", "unreachable") for r in rows)
+    # ranks and grades agree between fleet-summary.csv and compare.csv
+    for r in rows:
+        assert (r["rank"], r["grade"]) == (crows[r["url"]]["rank"], crows[r["url"]]["grade"]), r["url"]
+    assert {r["rank"] for r in rows if r["status"] != "complete"} == {""}
+    # the two copies of each fixture score the same: tied, one rank
+    assert crows[urls["good1"]]["rank"] == crows[urls["good2"]]["rank"] and crows[urls["good1"]]["tied"] == "yes"
     # every site's run is a normal run in the store: `report` works on it
     run_cli("report", by_url[urls["legacy2"]]["run_id"], "--db", str(tmp_path / "local.sqlite"),
             "--out", str(tmp_path / "rep"), check_exit=0)
