@@ -419,6 +419,7 @@ def _component(comp: str, c: Criterion, mapped: list[CheckMapping], outcomes: di
             "fail_count": len(pages), "judged": judged, "unit": unit,
             "examples": sorted(pages)[:EXAMPLE_PAGES], "warn_pages": len(warn), "review_pages": len(review),
             "error_pages": len(errors), "applied": applied > 0, "passed_everywhere": passed_everywhere,
+            "all_full": bool(mapped) and all(m.level == "full" for m in mapped),
             "decided_by_rule": by_rule, "baseline_to_run": to_run}
 
 
@@ -438,7 +439,8 @@ def adherence(comp: dict[str, Any], below: float) -> str:
         return "partially-supports" if share < below else "does-not-support"
     if comp["decided_by_rule"]:
         return "supports"
-    if comp["outcome"] == NO_FAILURE and comp["automation"] == "full" and comp["passed_everywhere"]:
+    if (comp["outcome"] == NO_FAILURE and comp["automation"] == "full" and comp["all_full"]
+            and comp["passed_everywhere"]):
         return "supports"
     return "not-evaluated"
 
