@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -164,7 +164,7 @@ def axe_rule_of(check_id: str) -> str | None:
     return check_id.removeprefix("axe-") if check_id.startswith("axe-") and check_id[4:] in _axe_tt_tags() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def mapping_of(check_id: str) -> CheckMapping:
     """The check's mapping; a check missing from mapping.yaml maps to nothing (``none``), which
     tests/test_section508.py does not let through."""
@@ -495,7 +495,6 @@ def openacr(result: dict[str, Any]) -> dict[str, Any]:
     from urllib.parse import urlsplit
 
     cov = result["section508"]
-    ref = reference()
     run = result["run"]
     seeds = run.get("seeds") or ["site"]
     host = urlsplit(seeds[0]).netloc or seeds[0]
