@@ -21,7 +21,9 @@ from typing import Any
 ENV_VAR = "IDEA_AUDIT_BROWSER"
 
 #: Launch flags that keep headless Chromium quiet and bounded on locked-down machines:
-#: no background network (it hangs on closed networks), no GPU, no sync.
+#: no background network (it hangs on closed networks), no GPU, no sync. ``--no-sandbox`` is
+#: here for the tests and benchmarks that launch a browser of their own; a scan takes it out
+#: and decides with :func:`sandbox_mode` (the sandbox on wherever it can work).
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,6 +35,79 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+#: Set (to anything but 0) to run Chromium without its sandbox where it would otherwise be on.
+NO_SANDBOX_VAR = "IDEA_AUDIT_NO_SANDBOX"
+_CLONE_NEWUSER = 0x10000000
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Whether Chromium's sandbox is on for a scan, and why (said by ``doctor`` and recorded in
+    the run's settings as ``sandbox``)."""
+
+    on: bool
+    reason: str
+
+    def describe(self) -> str:
+        return f"on ({self.reason})" if self.on else f"off ({self.reason})"
+
+
+def sandbox_decision(euid: int, userns: bool, suid_helper: bool, forced_off: bool = False) -> Sandbox:
+    """The sandbox is disabled only where it cannot work: as root (Chromium refuses to start
+    its sandbox as root) or where neither unprivileged user namespaces nor a setuid sandbox
+    helper exist. Untrusted sites render inside it everywhere else."""
+    if forced_off:
+        return Sandbox(False, f"${NO_SANDBOX_VAR} is set")
+    if euid == 0:
+        return Sandbox(False, "running as root: Chromium's sandbox cannot run as root; run as an unprivileged user "
+                              "to have it")
+    if userns:
+        return Sandbox(True, "unprivileged user namespaces available")
+    if suid_helper:
+        return Sandbox(True, "setuid sandbox helper (chrome-sandbox)")
+    return Sandbox(False, "no unprivileged user namespaces (user.max_user_namespaces or "
+                          "kernel.unprivileged_userns_clone is 0) and no setuid chrome-sandbox helper")
+
+
+def _userns_available() -> bool:
+    """Whether this user may create a user namespace: sysctls first, then a child that tries."""
+    for path, off in (("/proc/sys/user/max_user_namespaces", "0"), ("/proc/sys/kernel/unprivileged_userns_clone", "0")):
+        try:
+            with open(path, encoding="ascii") as fh:
+                if fh.read().strip() == off:
+                    return False
+        except OSError:
+            pass
+    probe = (f"import ctypes, sys; sys.exit(0 if ctypes.CDLL(None, use_errno=True).unshare({_CLONE_NEWUSER}) == 0 "
+             "else 1)")
+    try:
+        import sys
+
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _suid_helper(browser_path: str | None) -> bool:
+    if not browser_path:
+        return False
+    helper = Path(browser_path).resolve().parent / "chrome-sandbox"
+    try:
+        st = helper.stat()
+    except OSError:
+        return False
+    return bool(st.st_mode & 0o4000) and st.st_uid == 0
+
+
+def sandbox_mode(browser_path: str | None = None) -> Sandbox:
+    """:func:`sandbox_decision` for this process and browser."""
+    forced = os.environ.get(NO_SANDBOX_VAR, "") not in ("", "0")
+    euid = os.geteuid() if hasattr(os, "geteuid") else 1
+    if forced or euid == 0:
+        return sandbox_decision(euid, False, False, forced)
+    return sandbox_decision(euid, _userns_available(), _suid_helper(browser_path))
+
 
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 #: Headless shells on the system: Debian's binary (its /usr/bin name is a shell wrapper), then PATH.

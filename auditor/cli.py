@@ -10,13 +10,14 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__, checking, requirements
-from .browser import browser_version, find_browser
+from .browser import browser_version, find_browser, sandbox_mode
 from .errors import (
     EXIT_CODES_HELP,
     EXIT_COULD_NOT_AUDIT,
@@ -24,8 +25,11 @@ from .errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_TERMINATED,
+    EXIT_WRITE_FAILED,
     AuditError,
+    RunBusy,
     UsageError,
+    WriteFailed,
 )
 from .model import Severity
 from .settings import (
@@ -115,7 +119,8 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except sqlite3.DatabaseError as exc:  # e.g. a store another program holds locked
             _err(f"the results store could not be used: {exc}")
-            ctx.exit(EXIT_COULD_NOT_AUDIT)
+            full = any(w in str(exc).lower() for w in ("disk is full", "readonly", "read-only", "disk i/o"))
+            ctx.exit(EXIT_WRITE_FAILED if full else EXIT_COULD_NOT_AUDIT)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
@@ -211,6 +216,9 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         run = store.get_run(resume_id)
         if run is None:
             raise UsageError(f"--resume: no run {resume_id!r} in {db}")
+        if not (run.get("settings") or {}).get("start_urls"):
+            raise UsageError(f"--resume {resume_id}: the run was rejected at its start "
+                             f"({run.get('error') or 'no start URL'}); nothing to resume: start a new scan")
         settings = Settings.from_dict(run["settings"])
         if browser_path:
             settings.browser_path = browser_path
@@ -258,13 +266,43 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
     secrets = _secrets(cfg, headers, cookies, auth, settings.start_urls[0])
     settings.header_names = sorted(secrets.headers)
 
+    _check_writable(out_dir)
     reporter = make_reporter(quiet=quiet, verbose=verbose)
     scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start))
     if resume_id:
         scanner.run_id = resume_id
-        store.update_run(resume_id, status="running", finished=None)
     else:
         scanner.new_run()
+    from .store import LEASE_TTL, Lease
+
+    # one process audits a run at a time: a second --resume of it (or a --resume of a scan
+    # still running) would audit every remaining page twice
+    lease = Lease(db, scanner.run_id)
+    holder = lease.acquire(store)
+    if holder is not None:
+        ago = max(0, round(time.time() - float(holder["heartbeat"])))
+        raise RunBusy(f"--resume {scanner.run_id}: the run is being audited by process {holder['pid']} on "
+                      f"{holder['host']} (since {holder['acquired']}, last heartbeat {ago}s ago); wait for it to "
+                      f"finish (its lease lapses {LEASE_TTL:g}s after its last heartbeat if it hangs)")
+    try:
+        _scan_leased(ctx, scanner, store, settings, resume_id, reporter, quiet, cfg, gates, baseline, ignore_host,
+                     formats, out_dir)
+    finally:
+        lease.release(store)
+
+
+def _browser_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` says the browser or Playwright's driver went away under the scan."""
+    text = f"{type(exc).__name__}: {exc}"
+    return "TargetClosedError" in text or "has been closed" in text or "Connection closed" in text
+
+
+def _scan_leased(ctx: click.Context, scanner: Any, store: Store, settings: Settings, resume_id: str | None,
+                 reporter: Any, quiet: bool, cfg: Any, gates: Any, baseline: Any, ignore_host: bool,
+                 formats: list[str], out_dir: str) -> None:
+    """The scan of a run this process holds the lease of, its reports and its exit."""
+    if resume_id:
+        store.update_run(resume_id, status="running", finished=None)
     if not quiet:
         click.echo(f"run {scanner.run_id}: auditing {', '.join(settings.start_urls)} "
                    f"(max {settings.max_pages} pages, depth {settings.max_depth}, "
@@ -283,11 +321,20 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         try:
             with reporter, runner:
                 runner.run(scanner.run(resume=bool(resume_id)))
-        except Exception:
+        except Exception as exc:
             # Ctrl-C cancels the scan, and a tab being opened as the browser shuts down may
             # end it with that error instead of the cancellation: still an interruption
-            if getattr(runner, "_interrupt_count", 0):
+            if getattr(runner, "_interrupt_count", 0) or terminated:
                 raise KeyboardInterrupt from None
+            if _browser_gone(exc):
+                # a signal to the process group reaches Playwright's driver too, which closes
+                # the browser at once (handleSIGINT/SIGTERM): the error can come before this
+                # process has run its own handler. Give the signal a bounded moment to arrive
+                # (the runner's handler is gone now: a SIGINT raises KeyboardInterrupt here)
+                for _ in range(40):
+                    time.sleep(0.05)
+                    if terminated:
+                        raise KeyboardInterrupt from None
             raise
     except KeyboardInterrupt:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the reports short
@@ -308,6 +355,27 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
         _err(f"could not audit any page ({why})")
         sys.exit(EXIT_COULD_NOT_AUDIT)
     sys.exit(_verdict_exit(verdict))
+
+
+def _check_writable(out_dir: str) -> None:
+    """Refuse, before auditing anything, an --out that cannot take the reports (a read-only file
+    system, a path under a file, a full disk); nothing is created here."""
+    p = Path(out_dir).absolute()
+    existing = next(q for q in [p, *p.parents] if q.exists())
+    if not existing.is_dir():
+        raise WriteFailed(f"--out {out_dir}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        try:
+            ro = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        except OSError:
+            ro = False
+        raise WriteFailed(f"--out {out_dir}: cannot write in {existing} ({'read-only file system' if ro else 'permission denied'})")
+    try:
+        st = os.statvfs(existing)
+    except OSError:
+        return
+    if st.f_bavail == 0:
+        raise WriteFailed(f"--out {out_dir}: no space left on the device holding {existing}")
 
 
 def _record_rejected(store: Store, seeds: list[str], reason: str) -> None:
@@ -381,7 +449,11 @@ def _finish(store: Store, run_id: str, cfg: Any, gates: Any, baseline: dict[str,
     verdict = evaluate(result, gates) if gates.any() else []
     if verdict:
         result["gates"] = [g.to_dict() for g in verdict]
-    paths = write(result, formats, out_dir)
+    try:
+        paths = write(result, formats, out_dir)
+    except OSError as exc:  # disk full, read-only: each report is whole or absent (atomic_open)
+        raise WriteFailed(f"could not write the reports to {out_dir}: {exc.strerror or exc}; the run is stored: "
+                          f"write them elsewhere with `idea-audit report {run_id} --out DIR`") from None
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         from .report import md
@@ -407,6 +479,7 @@ def _verdict_exit(verdict: list[Any]) -> int:
 
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
+    from .progress import printable
     from .report import pacing_note
 
     s = r["summary"]
@@ -417,6 +490,8 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
                f"skipped: {skipped}")
     if r["run"]["limits_hit"]:
         click.echo(f"limits reached: {', '.join(r['run']['limits_hit'])}")
+    for c in (r.get("site") or {}).get("fetch_cuts") or []:
+        click.echo(printable(f"cut: {c['what']} {c['url']}: {c['cut']}"))
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
@@ -549,6 +624,7 @@ def doctor(browser_path: str | None) -> None:
     click.echo(f"browser: {info.path}")
     click.echo(f"  found via: {info.reason}")
     click.echo(f"  version: {browser_version(info.path or '')}")
+    click.echo(f"  sandbox: {sandbox_mode(info.path).describe()}")
     try:
         from axe_playwright_python.base import AXE_SCRIPT
 

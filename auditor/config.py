@@ -141,7 +141,7 @@ def find(explicit: str | None, cwd: Path | None = None) -> tuple[Path, dict[str,
             raise UsageError(f"--config: no file {explicit}")
         data = _read(p)
         if p.name == "pyproject.toml":
-            data = data.get("tool", {}).get("idea-audit", {})
+            data = _tool_section(data, p) or {}
         return p, data
     for name in CONFIG_NAMES:
         p = cwd / name
@@ -149,10 +149,23 @@ def find(explicit: str | None, cwd: Path | None = None) -> tuple[Path, dict[str,
             return p, _read(p)
     pp = cwd / "pyproject.toml"
     if pp.is_file():
-        section = _read(pp).get("tool", {}).get("idea-audit")
+        section = _tool_section(_read(pp), pp)
         if section is not None:
             return pp, section
     return None
+
+
+def _tool_section(data: dict[str, Any], p: Path) -> dict[str, Any] | None:
+    """``[tool.idea-audit]`` of a pyproject.toml, None when absent; not a table is a UsageError."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise UsageError(f"{p}: key 'tool' must be a table")
+    section = tool.get("idea-audit")
+    if section is not None and not isinstance(section, dict):
+        raise UsageError(f"{p}: key 'tool.idea-audit' must be a table ([tool.idea-audit])")
+    return section
 
 
 def _read(p: Path) -> dict[str, Any]:
@@ -160,6 +173,8 @@ def _read(p: Path) -> dict[str, Any]:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{p}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{p}: not valid UTF-8 (byte {exc.start}); TOML files are UTF-8") from None
     except OSError as exc:
         raise UsageError(f"{p}: cannot read ({exc.strerror or exc})") from None
 

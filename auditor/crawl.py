@@ -178,35 +178,83 @@ class Robots:
 
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
+MAX_SITEMAP_FILE_URLS = 50_000  # the sitemaps.org limit of <loc> entries in one file
 
 
 def decompress_bounded(data: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
     """Gunzip at most ``limit`` bytes (a gzip bomb stops at the limit)."""
+    return _gunzip(data, limit)[0]
+
+
+def _gunzip(data: bytes, limit: int) -> tuple[bytes, bool]:
+    """(at most ``limit`` bytes of ``data`` gunzipped, whether more was left); data that is not
+    gzip is returned as it is."""
     if not data.startswith(b"\x1f\x8b"):
-        return data
+        return data, False
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = d.decompress(data, limit)
     except zlib.error:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-            return fh.read(limit)
-    return out
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                return fh.read(limit), False
+        except (OSError, EOFError, zlib.error):
+            return b"", False
+    return out, bool(d.unconsumed_tail)
+
+
+@dataclass
+class SitemapRead:
+    """What one sitemap file gave: its page URLs, child sitemaps, and what was cut (or '')."""
+
+    urls: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    cut: str = ""
+
+
+def read_sitemap(data: bytes, *, truncated: str = "", max_urls: int = MAX_SITEMAP_FILE_URLS) -> SitemapRead:
+    """A sitemap or sitemap index, parsed incrementally (a 50 MB file is never held as a tree).
+
+    ``truncated``: why the download was cut short (time or size, said by the caller); then the
+    entries before the cut are kept. Otherwise invalid XML gives nothing. The sitemaps.org
+    limits (50 MB uncompressed, 50,000 entries) apply compressed or not; what lies beyond them
+    is cut and said in ``cut``."""
+    data, over = _gunzip(data, MAX_SITEMAP_BYTES)
+    cut = truncated
+    if over or (len(data) >= MAX_SITEMAP_BYTES and not truncated):
+        cut = f"larger than the sitemaps.org limit of {MAX_SITEMAP_BYTES // (1024 * 1024)} MB uncompressed"
+    locs: list[str] = []
+    root_tag = ""
+    complete = True
+    try:
+        for event, el in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+            name = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+            if event == "start":
+                if not root_tag:
+                    root_tag = name
+                continue
+            if name == "loc" and el.text and el.text.strip():
+                if len(locs) >= max_urls:
+                    cut = cut or f"more than the sitemaps.org limit of {max_urls:,} entries in one file"
+                    break
+                locs.append(el.text.strip())
+            elif name in ("url", "sitemap"):
+                el.clear()  # keep memory flat on a large file
+    except Exception:  # ParseError, or defusedxml refusing entities/DTDs
+        complete = False
+    if not complete and not cut:
+        return SitemapRead()  # invalid XML, not cut by us: nothing from it
+    if root_tag == "sitemapindex":
+        return SitemapRead(children=locs, cut=cut)
+    if root_tag == "urlset":
+        return SitemapRead(urls=locs, cut=cut)
+    return SitemapRead(cut=cut)
 
 
 def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
     """(page URLs, child sitemap URLs) from a sitemap or sitemap index; bad XML gives ([], [])."""
-    data = decompress_bounded(data)
-    try:
-        root = SafeET.fromstring(data)
-    except Exception:
-        return [], []
-    tag = root.tag.rsplit("}", 1)[-1]
-    locs = [el.text.strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc" and el.text]
-    if tag == "sitemapindex":
-        return [], locs
-    if tag == "urlset":
-        return locs, []
-    return [], []
+    r = read_sitemap(data)
+    return r.urls, r.children
 
 
 @dataclass

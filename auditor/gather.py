@@ -20,9 +20,18 @@ from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .browser import LAUNCH_ARGS, start_playwright
+from .browser import LAUNCH_ARGS, sandbox_mode, start_playwright
 from .credentials import CredentialScope
-from .gatherers import DESKTOP_VIEWPORT, cdp_session, cleanup, evaluate_json, page_actions
+from .gatherers import (
+    DESKTOP_VIEWPORT,
+    GUARD_JS,
+    cdp_session,
+    cleanup,
+    open_world,
+    page_actions,
+    world_json,
+    world_run,
+)
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -143,13 +152,20 @@ def look_script(probes: str | None) -> str:
             + (" info.probes = await (" + probes + ")();" if probes else "")
             + " info.has_axe = (" + HAS_AXE_JS + ")();"
             + " info.targets = count ? (" + COUNT_TARGETS_JS + ")() : 0;"
+            + " info.popups_blocked = window.__iaPopupsBlocked || 0;"
             + " return info; }")
 
 
 #: axe-core as a script every new http(s) document of a context runs before its own
 #: scripts: the 0.5 MB source crosses Playwright's driver once per context instead of once
 #: per page and frame (36 ms of a 60 ms injection was that transfer, docs/performance.md).
-INIT_AXE = "if (location.protocol === 'http:' || location.protocol === 'https:') {\n" + AXE_SCRIPT + "\n}"
+#: The top document's axe-core lives in the tab's isolated world (gatherers.WORLD), where the
+#: page cannot replace it; frames keep theirs in their own world (Playwright's init script
+#: reaches every frame, in any process), where the top's axe-core asks them for their results.
+INIT_AXE_TOP = "if (window.top === window && (location.protocol === 'http:' || location.protocol === 'https:')) {\n" \
+    + AXE_SCRIPT + "\n}"
+INIT_AXE_FRAMES = "if (window.top !== window && (location.protocol === 'http:' || location.protocol === 'https:')) {\n" \
+    + AXE_SCRIPT + "\n}"
 AXE_VERSION = AXE_SCRIPT[:60].split("axe v")[-1].split()[0]
 #: Our axe-core is loaded (a page that ships its own axe, another version, gets ours injected).
 HAS_AXE_JS = ("() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
@@ -220,9 +236,13 @@ class Gatherer:
 
     async def __aenter__(self) -> Gatherer:
         self._pw = await start_playwright(self.settings.concurrency)
+        #: Chromium's sandbox, on wherever it can work (browser.sandbox_mode)
+        self.sandbox = sandbox_mode(self.browser_path)
+        args = [a for a in LAUNCH_ARGS if a != "--no-sandbox"] + (PORT_BOUND if self.secrets.cookies else [])
         try:
+            # chromium_sandbox=False makes Playwright add --no-sandbox itself
             self.browser = await self._pw.chromium.launch(
-                executable_path=self.browser_path, args=LAUNCH_ARGS + (PORT_BOUND if self.secrets.cookies else []),
+                executable_path=self.browser_path, args=args, chromium_sandbox=self.sandbox.on,
                 headless=True, timeout=60_000)
         except Exception:
             await self._pw.stop()
@@ -253,8 +273,9 @@ class Gatherer:
             # Playwright's driver, so requests to other hosts never come through Python (a
             # context-wide extra_http_headers sent them to every off-site script and image)
             await ctx.route(self._creds.scope.pattern(), self._with_credentials)
+        await ctx.add_init_script(script=GUARD_JS)  # before the page's scripts: see evaluate_json
         if self._axe_options is not None:
-            await ctx.add_init_script(script=INIT_AXE)
+            await ctx.add_init_script(script=INIT_AXE_FRAMES)
         ctx.set_default_timeout(self.settings.page_timeout * 1000)
         return ctx
 
@@ -290,6 +311,7 @@ class Gatherer:
             return art
         healthy = False
         page._ia_left_scope = None  # type: ignore[attr-defined]
+        page._ia_popups = 0  # type: ignore[attr-defined]
         try:
             await asyncio.wait_for(self._visit(page, art), deadline)
             left = page._ia_left_scope  # type: ignore[attr-defined]
@@ -311,6 +333,8 @@ class Gatherer:
         except PlaywrightError as exc:
             art.error = _short_error(exc)
         finally:
+            if page._ia_popups:  # type: ignore[attr-defined]
+                art.timings["popups_closed"] = page._ia_popups  # type: ignore[attr-defined]
             if page._ia_on_request is not None:  # type: ignore[attr-defined]
                 page.remove_listener("request", page._ia_on_request)  # type: ignore[attr-defined]
                 page._ia_on_request = None  # type: ignore[attr-defined]
@@ -355,9 +379,13 @@ class Gatherer:
         page._ia_wedged = False  # type: ignore[attr-defined]  # stopped answering after a measurement timed out
         page._ia_on_request = None  # type: ignore[attr-defined]
         page.on("dialog", lambda d: asyncio.ensure_future(_dismiss(d)))
+        # a window.open loop made hundreds of tabs (3.8 GB) that nobody audits: each closed as it opens
+        page._ia_popups = 0  # type: ignore[attr-defined]
+        page.on("popup", lambda p: asyncio.ensure_future(_close_popup(page, p)))
         page.on("crash", lambda _p: setattr(page, "_ia_crashed", True))
         page._ia_quiet = _NetworkQuiet(page)  # type: ignore[attr-defined]
         page._ia_left_scope = None  # type: ignore[attr-defined]
+        await open_world(page, INIT_AXE_TOP if self._axe_options is not None else "")
         if self.secrets.cookies and not getattr(context, "_ia_cookies", False):
             await self._set_cookies(context, page)
             context._ia_cookies = True  # type: ignore[attr-defined]
@@ -538,7 +566,7 @@ class Gatherer:
                     await asyncio.sleep(window_end - now)
                 # bounded: where axe-core ran out of its budget its run is still busy in the
                 # page, which answers nothing until it is done; then only the network decides
-                first_change = await asyncio.wait_for(page.evaluate(WATCH_END_JS), WATCH_END_TIMEOUT)
+                first_change = await asyncio.wait_for(world_json(page, WATCH_END_JS), WATCH_END_TIMEOUT)
             except asyncio.TimeoutError:
                 first_change = None
             except PlaywrightError:  # e.g. the page navigated away meanwhile
@@ -557,7 +585,11 @@ class Gatherer:
     async def _look(self, page: Page, art: PageArtifacts, watch: bool = False) -> None:
         """What the checks see of a settled page: its facts, HTML, probes and axe-core."""
         t2 = time.monotonic()
-        info = await evaluate_json(page, self._look_js, [watch, bool(self._slow_rules)])
+        # in the isolated world: what the page's scripts redefine (JSON.stringify, Array.prototype.map,
+        # window.axe) is not what the look and axe-core use
+        info = await world_json(page, self._look_js, [watch, bool(self._slow_rules)])
+        if not isinstance(info, dict):
+            raise PlaywrightError("the page's facts could not be read")
         # the document measured: a client-side redirect (meta refresh, location=...) may have
         # replaced the one the navigation answered; the crawler judges scope and duplicates by it
         art.final_url = page.url
@@ -571,6 +603,8 @@ class Gatherer:
         art.html = (info.get("html") or "")[:MAX_HTML_CHARS]
         if self._probes:
             art.probes = info.get("probes") or {}
+        if info.get("popups_blocked"):
+            art.timings["popups_blocked"] = info["popups_blocked"]
         art.timings["collect"] = round(time.monotonic() - t2, 3)
         t3 = time.monotonic()
         if self._axe_options is not None:
@@ -578,7 +612,10 @@ class Gatherer:
         art.timings["axe"] = round(time.monotonic() - t3, 3)
 
     async def _axe(self, page: Page, opts: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return json.loads(await asyncio.wait_for(page.evaluate(AXE_RUN_JS, opts), timeout))
+        raw = await asyncio.wait_for(world_json(page, AXE_RUN_JS, opts), timeout)
+        if not isinstance(raw, str):
+            raise PlaywrightError("axe-core gave no result")
+        return json.loads(raw)
 
     async def _run_axe(self, page: Page, has_axe: bool, targets: int) -> dict[str, Any]:
         """axe-core on the page (and its frames), bounded by ``axe_timeout`` in total.
@@ -592,10 +629,10 @@ class Gatherer:
         t0 = time.monotonic()
         opts = self._axe_options or {}
         try:
-            # normally there already (INIT_AXE); not where the page replaced its document
+            # normally there already (INIT_AXE_TOP); not where the page replaced its document
             # or a frame is about:blank/srcdoc
             if not has_axe:
-                await page.evaluate(AXE_SCRIPT)
+                await world_run(page, AXE_SCRIPT)
             # axe reaches into iframes only where it is loaded too; a frame that fails is skipped
             for frame in page.frames[1:50]:
                 try:
@@ -757,7 +794,7 @@ async def _label_words(page: Page, axe: dict[str, Any]) -> None:
     flagged = [n["target"][0] for kind in ("violations", "incomplete") for r in axe.get(kind, [])
                if r.get("id") == rule for n in r.get("nodes", []) if n.get("target")]
     try:
-        nodes = await asyncio.wait_for(page.evaluate(LABEL_WORDS_JS, flagged), 5)
+        nodes = await asyncio.wait_for(world_json(page, LABEL_WORDS_JS, flagged), 5)
     except (PlaywrightError, asyncio.TimeoutError):
         return
     if not nodes:
@@ -786,7 +823,7 @@ async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:
     if not todo:
         return
     try:
-        why = await asyncio.wait_for(page.evaluate(VERIFY_AXE_JS, [[r, [n["target"][0] for n in ns]] for r, ns in todo]), 5)
+        why = await asyncio.wait_for(world_json(page, VERIFY_AXE_JS, [[r, [n["target"][0] for n in ns]] for r, ns in todo]), 5)
     except (PlaywrightError, asyncio.TimeoutError):
         return  # unverified: axe-core's verdict stands
     for (_, nodes), reasons in zip(todo, why):
@@ -911,6 +948,13 @@ GC_TIMEOUT = 5.0
 ANSWER_TIMEOUT = 2.0
 #: Seconds opening a tab may take.
 TAB_TIMEOUT = 30.0
+
+
+async def _close_popup(opener: Any, popup: Any) -> None:
+    opener._ia_popups = getattr(opener, "_ia_popups", 0) + 1
+    # its own popups too, should it manage to open some before it is closed
+    popup.on("popup", lambda p: asyncio.ensure_future(_close_popup(opener, p)))
+    await cleanup(popup.close(), 10)
 
 
 async def _dismiss(dialog: Any) -> None:

@@ -24,6 +24,7 @@ from .browser import find_browser
 from .crawl import (
     DUPLICATE,
     LIMIT,
+    MAX_SITEMAP_BYTES,
     NON_HTML,
     OFF_SITE,
     Frontier,
@@ -31,12 +32,12 @@ from .crawl import (
     Robots,
     Scope,
     canonicalize,
-    parse_sitemap,
+    read_sitemap,
 )
 from .credentials import CredentialScope
-from .errors import CouldNotAudit, UsageError
+from .errors import FETCH_ERRORS, CouldNotAudit, UsageError
 from .gatherers import SiteGatherContext, run_site_gatherers
-from .model import Outcome, PageArtifacts, SiteArtifacts, Status
+from .model import Outcome, PageArtifacts, SiteArtifacts, Status, scrub_artifacts
 from .redact import redact_artifacts, redact_data, redact_site, redaction_values
 from .scoring import SEVERITY_WEIGHT
 from .settings import MAX_CRAWL_DELAY, Secrets, Settings
@@ -45,6 +46,10 @@ from .store import Store, new_run_id, now_iso
 MAX_SITEMAPS = 50
 MAX_SITEMAP_URLS = 50_000
 MAX_FETCH_BYTES = 10 * 1024 * 1024
+#: robots.txt is read up to 512 KB (Google reads 500 KiB and ignores the rest).
+MAX_ROBOTS_BYTES = 512 * 1024
+#: All sitemaps of a run are read within this many fetch budgets.
+SITEMAP_PHASE_FACTOR = 4
 
 
 def validate_start_url(url: str) -> str:
@@ -250,15 +255,53 @@ class HostLimiter:
         self._sems[host].release()
 
 
-async def _fetch(client: httpx.AsyncClient, url: str, limit: int = MAX_FETCH_BYTES) -> tuple[int, bytes]:
-    async with client.stream("GET", url) as resp:
-        chunks, size = [], 0
-        async for chunk in resp.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= limit:
-                break
-        return resp.status_code, b"".join(chunks)[:limit]
+@dataclass
+class Fetched:
+    """One bounded fetch outside the browser: status, the body (perhaps cut short) and why it
+    was cut ('' when it arrived whole)."""
+
+    status: int
+    body: bytes
+    cut: str = ""
+
+
+def fetch_budget(settings: Settings) -> float:
+    """Seconds one fetch outside the browser (robots.txt, a sitemap) may take in all, headers
+    and body: a server dripping a byte a second never trips a per-read timeout."""
+    return min(max(10.0, 2 * settings.page_timeout), 120.0)
+
+
+async def _fetch(client: httpx.AsyncClient, url: str, limit: int = MAX_FETCH_BYTES, *,
+                 budget: float = 60.0) -> Fetched:
+    """GET ``url`` within ``budget`` seconds in all and ``limit`` bytes of body. A body cut at
+    either bound is returned as far as it came, with the reason; no status within the budget
+    raises ``httpx.TimeoutException``."""
+    chunks: list[bytes] = []
+    size, status, cut = 0, None, ""
+    try:
+        async with asyncio.timeout(budget):
+            async with client.stream("GET", url) as resp:
+                status = resp.status_code
+                async for chunk in resp.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > limit:
+                        cut = f"larger than {_size(limit)}: read up to the limit"
+                        break
+    except TimeoutError:
+        if status is None:
+            raise httpx.ReadTimeout(f"no answer within {budget:g}s") from None
+        cut = f"not complete within {budget:g}s: {_size(size)} read"
+    return Fetched(status, b"".join(chunks)[:limit], cut)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def _note_cut(site: SiteArtifacts, what: str, url: str, why: str) -> None:
+    """Say in the run's site record what a bound cut (the reports and disc-* checks read it)."""
+    site.extra.setdefault("fetch_cuts", []).append({"what": what, "url": url, "cut": why})
 
 
 def _transport_error(exc: BaseException) -> str:
@@ -302,12 +345,18 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
         status = await _preflight(client, settings, secrets, site, start_url)
         site.extra["start_status"] = status
         root = f"{urlsplit(start_url).scheme}://{urlsplit(start_url).netloc}"
+        budget = fetch_budget(settings)
         try:
-            rstatus, body = await _fetch(client, root + "/robots.txt", limit=512 * 1024)
-            site.robots_status = rstatus
-            if rstatus == 200:
-                site.robots_txt = body.decode("utf-8", "replace")
-        except (httpx.HTTPError, OSError) as exc:
+            got = await _fetch(client, root + "/robots.txt", limit=MAX_ROBOTS_BYTES, budget=budget)
+            site.robots_status = got.status
+            if got.cut:
+                _note_cut(site, "robots.txt", root + "/robots.txt", got.cut)
+            if got.status == 200 and got.cut.startswith("not complete"):
+                # rules cut off mid-line may allow or forbid the wrong paths: not used at all
+                site.extra["robots_error"] = f"robots.txt {got.cut}; its rules were not used"
+            elif got.status == 200:
+                site.robots_txt = got.body.decode("utf-8", "replace")  # past 512 KB: ignored, as Google does
+        except FETCH_ERRORS as exc:
             site.extra["robots_error"] = _transport_error(exc)
         robots = Robots(site.robots_txt, settings.user_agent)
         page_urls: list[str] = []
@@ -317,19 +366,29 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
             if default not in queue:
                 queue.append(default)
             seen: set[str] = set()
+            t_sitemaps = time.monotonic()
             while queue and len(seen) < MAX_SITEMAPS and len(page_urls) < MAX_SITEMAP_URLS:
+                if time.monotonic() - t_sitemaps > SITEMAP_PHASE_FACTOR * budget:
+                    _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: reading sitemaps took "
+                                                      f"more than {SITEMAP_PHASE_FACTOR * budget:g}s")
+                    break
                 sm = urljoin(root, queue.pop(0))
                 if sm in seen:
                     continue
                 seen.add(sm)
                 try:
-                    sstatus, body = await _fetch(client, sm)
-                except (httpx.HTTPError, OSError):
+                    got = await _fetch(client, sm, limit=MAX_SITEMAP_BYTES, budget=budget)
+                except FETCH_ERRORS as exc:
+                    _note_cut(site, "sitemap", sm, f"not read: {_transport_error(exc)}")
                     continue
-                if sstatus != 200:
+                if got.status != 200:
                     continue
                 site.sitemaps.append(sm)
-                urls, children = parse_sitemap(body)
+                read = read_sitemap(got.body, truncated=got.cut)
+                urls, children = read.urls, read.children
+                if read.cut:
+                    _note_cut(site, "sitemap", sm, f"{read.cut}; {len(urls) + len(children):,} entries before the "
+                                                   "cut were used")
                 # <loc> must be an absolute URL (sitemaps.org); a relative one is resolved against
                 # the sitemap's own URL, as browsers resolve links, and reported
                 bad = [u for u in urls + children if not urlsplit(u).scheme]
@@ -337,8 +396,14 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
                     rel = site.extra.setdefault("sitemap_relative", {})
                     rel[sm] = {"count": len(bad), "samples": bad[:5]}
                 urls = [urljoin(sm, u) for u in urls]
-                page_urls.extend(urls[: MAX_SITEMAP_URLS - len(page_urls)])
+                room = MAX_SITEMAP_URLS - len(page_urls)
+                if len(urls) > room:
+                    _note_cut(site, "sitemaps", sm, f"{len(urls) - room:,} URLs past the limit of "
+                                                    f"{MAX_SITEMAP_URLS:,} sitemap URLs a run reads")
+                page_urls.extend(urls[:room])
                 queue.extend(u for c in children if (u := urljoin(sm, c)) not in seen)
+            if queue and len(seen) >= MAX_SITEMAPS:
+                _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: at most {MAX_SITEMAPS} are read")
         site.sitemap_urls = page_urls
         await run_site_gatherers("before", SiteGatherContext(client, site, settings, start_url))
     return site, page_urls
@@ -351,20 +416,26 @@ async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Sec
         # --insecure accepts a bad certificate, but the audit still reports it (site.extra["tls_error"])
         async with site_client(settings, secrets, verify=True) as strict:
             try:
-                await strict.head(start_url)
+                await asyncio.wait_for(strict.head(start_url), settings.page_timeout)
                 site.extra["tls_error"] = None  # verified: nothing to report
             except httpx.ConnectError as exc:
                 if "certificate" in str(exc).lower() or "ssl" in str(exc).lower():
                     site.extra["tls_error"] = _transport_error(exc).removeprefix("TLS error: ")
-            except (httpx.HTTPError, OSError):
+            except (*FETCH_ERRORS, asyncio.TimeoutError):
                 pass
     for attempt in range(MAX_RETRIES + 1):
         try:
-            async with client.stream("GET", start_url) as resp:
-                status, final, wait = resp.status_code, str(resp.url), retry_after(resp.headers, attempt)
+            # bounded in all, as the browser's navigation is: a server sending its headers a
+            # byte a second never trips httpx's timeout between reads
+            async with asyncio.timeout(settings.page_timeout):
+                async with client.stream("GET", start_url) as resp:
+                    status, final, wait = resp.status_code, str(resp.url), retry_after(resp.headers, attempt)
+        except TimeoutError:
+            raise CouldNotAudit(f"cannot reach {start_url}: no complete answer within {settings.page_timeout:g}s "
+                                "(--page-timeout)") from None
         except httpx.TooManyRedirects:
             raise CouldNotAudit(f"cannot audit {start_url}: redirect loop") from None
-        except (httpx.HTTPError, OSError) as exc:
+        except FETCH_ERRORS as exc:
             raise CouldNotAudit(f"cannot reach {start_url}: {_transport_error(exc)}") from None
         if status in RETRY_STATUSES and attempt < MAX_RETRIES:
             await asyncio.sleep(wait)
@@ -507,6 +578,8 @@ class Scanner:
 
         try:
             async with Gatherer(s, browser.path or "", self.secrets, **gather_selection(self.specs)) as gatherer:
+                s.sandbox = gatherer.sandbox.describe()  # the run's record says how the site was rendered
+                self.store.update_run(self.run_id, settings=s.to_dict())
                 try:
                     await self._crawl(gatherer, frontier, limiter)
                 finally:  # also for an interrupted scan: what the site made us do is part of its record
@@ -537,7 +610,16 @@ class Scanner:
         cond = asyncio.Condition()
         active = 0
         t_start = time.monotonic()
+        # every stored page's URL and where it landed (canonical, as _one compares them): a
+        # resumed run skips a redirect to a page audited before the interruption, as an
+        # uninterrupted run does (done_urls alone knew only the URLs asked for)
         audited_finals: set[str] = set(self.store.done_urls(self.run_id))
+        for url, final in self.store.audited_finals(self.run_id):
+            if final:
+                landed = canonicalize(final, trailing_slash=s.trailing_slash) or final
+                audited_finals.add(landed)
+                frontier.seen.add(landed)
+                frontier.accepted_urls.add(landed)
 
         async def next_entry() -> QueuedURL | None:
             nonlocal active
@@ -639,6 +721,7 @@ class Scanner:
             art.timings["retries"] = attempt
         if self.secrets.values():  # a page may echo a credential back; never check or store it
             art = redact_artifacts(art, redaction_values(self.secrets))
+        art = scrub_artifacts(art)  # a lone surrogate in a title: no UTF-8 store or report could hold it
         if not art.error and art.final_url:
             final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
             if final != entry.url:

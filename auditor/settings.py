@@ -103,6 +103,8 @@ class Settings:
     scores and gates like the WCAG checks; by default its findings are warnings that count nowhere."""
     screenshots: bool = False
     """Take desktop and mobile screenshots of each page (failing elements outlined) for the scorecard."""
+    sandbox: str = ""
+    """How Chromium's sandbox ran, decided when the scan starts: 'on (why)' or 'off (why)'."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,9 +8,12 @@ pages that had not been written. WAL mode and a busy timeout let two scans share
 from __future__ import annotations
 
 import json
+import os
 import random
 import secrets
+import socket
 import sqlite3
+import threading
 import time
 import zlib
 from collections import Counter
@@ -74,7 +77,18 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id, check_id);
 CREATE INDEX IF NOT EXISTS findings_page ON findings (run_id, page_url);
+-- the process auditing a run (a new scan or a --resume): one at a time; a lease whose owner
+-- died (its pid gone on this host) or stopped beating (LEASE_TTL) is free
+CREATE TABLE IF NOT EXISTS leases (
+  run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+  acquired TEXT NOT NULL, heartbeat REAL NOT NULL
+);
 """
+
+#: Seconds without a heartbeat after which a run's lease is free (its owner is gone or hung).
+LEASE_TTL = 60.0
+#: Seconds between an owner's heartbeats.
+LEASE_BEAT = 10.0
 
 
 def now_iso() -> str:
@@ -89,7 +103,19 @@ class Store:
     def __init__(self, path: str | Path = DEFAULT_DB) -> None:
         self.path = Path(path)
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a path under an existing file, a read-only file system
+                from .errors import UsageError
+
+                blocker = next((p for p in [self.path.parent, *self.path.parent.parents] if p.exists()), None)
+                why = f"{blocker} is a file, not a directory" if blocker is not None and not blocker.is_dir() \
+                    else (exc.strerror or str(exc))
+                raise UsageError(f"--db {self.path}: cannot create the store there ({why})") from None
+            if self.path.is_dir():
+                from .errors import UsageError
+
+                raise UsageError(f"--db {self.path}: is a directory, not a store file")
         self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -388,9 +414,100 @@ class Store:
                     [tuple(r[c] for c in cols) for r in rows])
         return run_id
 
+    def audited_finals(self, run_id: str) -> list[tuple[str, str | None]]:
+        """(url, final_url) of the run's pages audited without error: where each landed, so a
+        resumed run skips a redirect to a page already audited, as an uninterrupted one does."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT url, final_url FROM pages WHERE run_id=? AND error IS NULL", (run_id,))]
+
+    # -- leases: one process audits a run at a time -----------------------------------------
+    def acquire_lease(self, run_id: str, owner: str, *, ttl: float = LEASE_TTL) -> dict[str, Any] | None:
+        """Take the run's lease for ``owner``; returns None when taken, else the live holder's
+        row (pid, host, acquired, heartbeat). A holder is live while its heartbeat is under
+        ``ttl`` seconds old and, on this host, its pid still runs."""
+        pid, host = os.getpid(), socket.gethostname()
+        with self._tx():
+            row = self.db.execute("SELECT * FROM leases WHERE run_id=?", (run_id,)).fetchone()
+            if row is not None and row["owner"] != owner and lease_is_live(dict(row), time.time(), host, ttl):
+                return dict(row)
+            self.db.execute("INSERT OR REPLACE INTO leases (run_id, owner, pid, host, acquired, heartbeat) "
+                            "VALUES (?,?,?,?,?,?)", (run_id, owner, pid, host, now_iso(), time.time()))
+        return None
+
+    def beat_lease(self, run_id: str, owner: str) -> bool:
+        """Renew the lease; False when ``owner`` no longer holds it."""
+        with self._tx():
+            cur = self.db.execute("UPDATE leases SET heartbeat=? WHERE run_id=? AND owner=?",
+                                  (time.time(), run_id, owner))
+        return cur.rowcount == 1
+
+    def release_lease(self, run_id: str, owner: str) -> None:
+        with self._tx():
+            self.db.execute("DELETE FROM leases WHERE run_id=? AND owner=?", (run_id, owner))
+
     def site(self, run_id: str) -> SiteArtifacts | None:
         run = self.get_run(run_id)
         return SiteArtifacts.from_dict(run["site"]) if run and run.get("site") else None
+
+
+def lease_is_live(row: dict[str, Any], now: float, this_host: str, ttl: float = LEASE_TTL) -> bool:
+    """Whether a lease row's owner still holds it: a heartbeat under ``ttl`` s old, and, when it
+    is on this host, a process with its pid (a crashed owner frees the run at once here; on
+    another host, once its heartbeat is ``ttl`` s old)."""
+    if now - float(row.get("heartbeat") or 0) >= ttl:
+        return False
+    if row.get("host") != this_host:
+        return True
+    try:
+        os.kill(int(row["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user has that pid
+        return True
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
+
+
+class Lease:
+    """A run's lease held by this process, its heartbeat kept on a thread of its own (with its
+    own connection), so a busy event loop or a long page never lets it lapse."""
+
+    def __init__(self, path: str | Path, run_id: str) -> None:
+        self.path = str(path)
+        self.run_id = run_id
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def acquire(self, store: Store) -> dict[str, Any] | None:
+        holder = store.acquire_lease(self.run_id, self.owner)
+        if holder is None and self.path != ":memory:":
+            self._thread = threading.Thread(target=self._beat, name="idea-audit-lease", daemon=True)
+            self._thread.start()
+        return holder
+
+    def _beat(self) -> None:
+        con: Store | None = None
+        try:
+            while not self._stop.wait(LEASE_BEAT):
+                try:
+                    con = con or Store(self.path)
+                    con.beat_lease(self.run_id, self.owner)
+                except Exception:  # a locked or vanished store: try again at the next beat
+                    pass
+        finally:
+            if con is not None:
+                con.close()
+
+    def release(self, store: Store) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        try:
+            store.release_lease(self.run_id, self.owner)
+        except Exception:  # the store is gone or full: the lease lapses by itself
+            pass
 
 
 class _Tx:

@@ -105,6 +105,12 @@ NOT_PROSE = frozenset(BOILERPLATE + ("pre", "code", "kbd", "samp", "table", "blo
 #: examples marked as such ("example", "before", "dont", "incorrect").
 NOT_PROSE_CLASS = re.compile(r"(?:^|[\s_-])(?:cards?|collection|pagination|pager|breadcrumbs?|sidenav|tags?|byline|"
                              r"meta|prev|next|examples?|before|dont|do-not|incorrect|wrong)(?:$|[\s_-])", re.I)
+#: A heading that marks what follows it (to the next heading of its level or higher) as an
+#: example of what not to write: plainlanguage.gov's "Before" / "After" pairs.
+EXAMPLE_HEADING = re.compile(r"(?:before|original(?: (?:version|text|wording))?|before revision|don[’']?t|do not|"
+                             r"incorrect|wrong|bad(?: example)?|avoid|not this|instead of this)\s*:?", re.I)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_URL = re.compile(r"\(?\bhttps?://[^\s)]+\)?")
 #: A block shorter than this, without closing punctuation, is a label or a link line.
 MIN_PROSE_WORDS = 12
 #: A block whose words are mostly link text is a link list or a card, not prose.
@@ -133,13 +139,16 @@ def _own_text(el) -> tuple[str, str]:
         if e.text:
             parts.append((e.text, in_link))
         for child in e:
-            if isinstance(child.tag, str) and child.tag not in _NESTED:
+            if child.tag == "br":
+                parts.append(("\n", False))  # a line break ends a line of its own ("DATE: ...<br>TIME: ...")
+            elif isinstance(child.tag, str) and child.tag not in _NESTED:
                 walk(child, in_link or child.tag == "a")
             if child.tail:
                 parts.append((child.tail, in_link))
 
     walk(el, el.tag == "a")
-    return fold("".join(t for t, _ in parts)), fold(" ".join(t for t, link in parts if link))
+    text = "\n".join(fold(line) for line in "".join(t for t, _ in parts).split("\n"))
+    return text.strip("\n"), fold(" ".join(t for t, link in parts if link))
 
 
 _NESTED = frozenset(PROSE_BLOCKS + ("ul", "ol", "dl", "script", "style", "template"))
@@ -149,25 +158,37 @@ _NESTED = frozenset(PROSE_BLOCKS + ("ul", "ol", "dl", "script", "style", "templa
 def prose_text(html: str) -> str:
     """The main content's running prose: paragraphs, list items and definitions written in
     sentences; not headings, navigation, cards, link lists, pagination ("Previous", "Next"),
-    captions, code, tables or quotations and examples marked as such. Each block ends a
-    sentence."""
+    captions, code, tables or quotations and examples marked as such (by a class name, or
+    by a heading such as "Before" over them). Each block ends a sentence."""
     doc = parse(html)
     roots = doc.xpath("//main|//*[@role='main']") or doc.xpath("//article") or doc.xpath("//body")
     if not roots:
         return ""
     root = roots[0]
     out = []
-    for el in root.iter(*PROSE_BLOCKS):
-        if _not_prose(el, root):
+    example_at: dict[int, bool] = {}  # heading level -> its section is a marked example
+    for el in root.iter(*PROSE_BLOCKS, *_HEADINGS):
+        if el.tag in _HEADINGS:
+            level = int(el.tag[1])
+            example_at = {k: v for k, v in example_at.items() if k < level}
+            example_at[level] = bool(EXAMPLE_HEADING.fullmatch(fold(el.text_content())))
+            continue
+        if any(example_at.values()) or _not_prose(el, root):
             continue
         text, link_text = _own_text(el)
+        text = _URL.sub("", text)  # a printed address is not words to read ("Read more (https://...)")
         n = len(words(text))
         if not n:
             continue
         if len(words(link_text)) / n >= MAX_LINK_SHARE:
             continue
-        ended = re.search(r"[.!?:;]['\"’”)]*\s*$", text)
-        if n < MIN_PROSE_WORDS and not ended:
-            continue
-        out.append(text if ended else text + ".")
+        for line in text.split("\n"):
+            line = fold(line)
+            if not line:
+                continue
+            ended = re.search(r"[.!?:;]['\"’”)]*\s*$", line)
+            if len(words(line)) < MIN_PROSE_WORDS and not ended:
+                continue
+            # the block (or line) ends a sentence even when it ends in a colon before a list
+            out.append(line if re.search(r"[.!?]['\"’”)]*\s*$", line) else line + ".")
     return " ".join(out)

@@ -37,7 +37,9 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 #: What real builds ship when no file names the version: USWDS 3 added ``uswds-init.js``
 #: (the script that hides the page until components load); USWDS 2 renamed the 1.x classes to
 #: BEM (``usa-banner-header`` -> ``usa-banner__header``, ``usa-grid`` -> ``grid-container``).
-USWDS3_INIT = re.compile(r"uswds-init(\.min)?\.js", re.I)
+#: ``uswds-init.js`` ships with USWDS 2.10.0 and later (not in 2.9.0; the same code in 2.13,
+#: 2.14, 3.0 and 3.4: npm packages compared), so it bounds the version from below only.
+USWDS_INIT = re.compile(r"uswds-init(\.min)?\.js", re.I)
 USWDS1_CLASSES = re.compile(r"\busa-(banner-header|banner-inner|grid(-full)?|width-[a-z-]+|nav-submenu|"
                             r"accordion-button|header-extended|footer-primary-section|button-primary)\b")
 USWDS2_CLASSES = re.compile(r"\busa-[a-z]+(-[a-z]+)*__[a-z]+|\bgrid-container\b")
@@ -57,8 +59,8 @@ def version_evidence(page: PageArtifacts, html: str, versions: set[str]) -> dict
             return {"version": a["version"], "major": int(a["version"].split(".")[0]),
                     "source": f"the banner comment of {a.get('url')}"}
     scripts = list(page.requests) + re.findall(r"""<script[^>]+src=["']([^"']+)""", html[:200_000])
-    if any(USWDS3_INIT.search(u) for u in scripts):
-        return {"version": "3.x", "major": 3, "source": "uswds-init.js (added in USWDS 3)"}
+    if any(USWDS_INIT.search(u) for u in scripts):
+        return {"version": "2.10 or later", "major": None, "source": "uswds-init.js (shipped since USWDS 2.10)"}
     v1 = sorted({m.group(0) for m in USWDS1_CLASSES.finditer(html)})
     v2 = bool(USWDS2_CLASSES.search(html))
     # USWDS 2 renamed every one of these; three or more are markup built for the 1.x stylesheet

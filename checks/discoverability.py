@@ -184,8 +184,10 @@ def unrendered(text: str | None) -> str | None:
 def robots_txt(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     url = site.start_url.rstrip("/") + "/robots.txt"
     if site.robots_status != 200 or site.robots_txt is None:
+        why = site.extra.get("robots_error")
         return Outcome(Status.FAIL, findings=[robots_txt.finding(
-            url, f"No robots.txt (status {site.robots_status})", severity=Severity.MEDIUM)])
+            url, f"robots.txt could not be read: {why}" if why else f"No robots.txt (status {site.robots_status})",
+            severity=Severity.MEDIUM)])
     try:
         rp = Protego.parse(site.robots_txt)
     except Exception as exc:
@@ -226,6 +228,14 @@ def sitemap(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
                 "against the sitemap's own address.", status=Status.WARN, severity=Severity.MEDIUM,
             fix_hint="Write each <loc> as a full URL: in Jekyll set `url` in _config.yml and use "
                      "{{ page.url | absolute_url }}; in Hugo use .Permalink."))
+    # what a bound cut (a sitemap too large, too slow, past the sitemaps.org limits): said, and
+    # pages are then not called missing from sitemaps that were not read whole
+    cuts = [c for c in site.extra.get("fetch_cuts") or [] if c.get("what") in ("sitemap", "sitemaps")]
+    for c in cuts:
+        findings.append(sitemap.finding(
+            c.get("url") or url, f"Sitemap reading was cut: {c.get('cut')}", status=Status.WARN, severity=Severity.LOW,
+            fix_hint="Keep each sitemap file within the sitemaps.org limits (50,000 URLs, 50 MB uncompressed) and "
+                     "split larger sites with a sitemap index; serve sitemaps promptly."))
     templated = [u for u in site.sitemap_urls if unrendered(u)]
     if templated:
         findings.append(sitemap.finding(
@@ -234,7 +244,8 @@ def sitemap(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
     listed = {urldefrag(u)[0].rstrip("/") for u in site.sitemap_urls}
     missing = [p["final_url"] or p["url"] for p in ctx.pages
                if not p.get("error") and (p.get("status_code") or 0) < 400
-               and (p["final_url"] or p["url"]).rstrip("/") not in listed and p["url"].rstrip("/") not in listed]
+               and (p["final_url"] or p["url"]).rstrip("/") not in listed and p["url"].rstrip("/") not in listed
+               and not cuts]
     findings += [sitemap.finding(u, "Crawled page is not listed in the sitemap", status=Status.WARN,
                                  severity=Severity.LOW) for u in sorted(missing)]
     if findings:

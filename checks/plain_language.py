@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any
 
 import textstat
 from textstat.backend.counts import _count_syllables
@@ -37,12 +39,12 @@ def _never_download() -> None:
 
 _never_download()
 
-from auditor.checking import check, param
-from auditor.model import Outcome, PageArtifacts, Severity, Status
+from auditor.checking import SiteContext, check, param, summarizer
+from auditor.model import Outcome, PageArtifacts, Severity, SiteArtifacts, Status, url_path
 from auditor.scoring import SEVERITY_WEIGHT
 
 from ._content import prose_text, words
-from ._html import page_url
+from ._html import page_url, parse
 
 REQ = ["m2322-plain-language"]
 W = SEVERITY_WEIGHT
@@ -53,37 +55,83 @@ LONG_SHARE_FAIL = 0.2  # more than this share of long sentences fails
 PASSIVE_SHARE_WARN = 0.1  # plainlanguage.gov: use active voice; a few passives are fine
 QUOTES = 3
 
-_WORDS = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text("utf-8"))["words"]
+_LIST = json.loads(resources.files("checks").joinpath("data/plain_language_words.json").read_text("utf-8"))
+_WORDS: dict[str, str] = _LIST["words"]
+#: The list's "dirty dozen" (bold on plainlanguage.gov): "the 12 offenders most likely to
+#: weaken your work", advised first among words used as often.
+DIRTY_DOZEN = frozenset(_LIST["dirty_dozen"])
 _TOKEN = re.compile(r"\w+")
 
 
-def _phrase_patterns(entries: Iterable[str]) -> dict[str, re.Pattern[str]]:
+def _phrase_patterns(entries: Iterable[str], plurals: bool = False) -> dict[str, re.Pattern[str]]:
     """The list's words and phrases grouped by their first word (lowercased), longest first.
 
     One alternation of all ~190 entries, tried at every position of the text, took ~8 ms a
     page (py-spy of a 150-page scan); a phrase can only start where a word starts, and only
     where that word is its own first word, so each word of the text is looked up and at
     most one short alternation is tried. The matches equal the single regex's
-    (tests/test_checks_plain_language.py compares them)."""
+    (tests/test_checks_plain_language.py compares them). With ``plurals`` an entry also
+    matches with -s/-es after it ("Components"), and a one-word entry's plural is a key too;
+    group 1 is still the entry itself."""
     groups: dict[str, list[str]] = {}
     for w in sorted(entries, key=len, reverse=True):
         first = _TOKEN.match(w)
         if first is None or first.start() != 0:
             raise ValueError(f"plain-language list entry does not start with a word: {w!r}")
         groups.setdefault(first.group(0).lower(), []).append(w)
-    return {k: re.compile("(" + "|".join(re.escape(w) for w in ws) + r")\b", re.I) for k, ws in groups.items()}
+        if plurals and first.end() == len(w):
+            for form in (w + "s", w + "es"):
+                groups.setdefault(form.lower(), []).append(w)
+    end = r")(?:e?s)?\b" if plurals else r")\b"
+    return {k: re.compile("(" + "|".join(re.escape(w) for w in ws) + end, re.I) for k, ws in groups.items()}
 
 
 _PHRASES = _phrase_patterns(_WORDS)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+#: A sentence ends at . ! or ? (after any closing quote or bracket) before a word that does not
+#: start in lower case ("layman's terms.” In 1977", "content. {:.usa-content-list}- Some").
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'’”)]))\s+(?=[^a-z\s])")
 _IRREGULAR = ("known|given|taken|made|done|seen|written|sent|held|paid|told|found|built|kept|left|"
               "brought|bought|shown|chosen|driven|drawn|begun|broken|forgotten|hidden|spoken|"
               "stolen|thrown|worn|set|put|cut|read|met|sold|led|won|understood|meant|run")
 PASSIVE = re.compile(r"\b(am|is|are|was|were|be|been|being)\s+(\w+ly\s+)?(\w+ed|" + _IRREGULAR + r")\b", re.I)
+#: Participles used as adjectives after "be" ("we are pleased", "the space is limited"): a state,
+#: not an action someone does, unless "by" names the doer (real sites, sampled findings).
+ADJECTIVAL = frozenset(("pleased", "excited", "interested", "delighted", "thrilled", "honored", "dedicated",
+                        "committed", "located", "situated", "limited", "concerned", "satisfied", "surprised",
+                        "worried", "tired", "married", "qualified", "experienced", "skilled", "focused",
+                        "prepared", "supposed", "related", "aligned", "detailed", "advanced", "complicated",
+                        "talented", "motivated", "ashamed", "confused", "frustrated", "overwhelmed"))
+
+
+def passive_in(sentence: str) -> re.Match[str] | None:
+    """The first passive construction of a sentence: "be" + a past participle, not an
+    existential "there was limited progress" and not an adjectival participle without "by"."""
+    for m in PASSIVE.finditer(sentence):
+        before = sentence[:m.start()].split()
+        if before and before[-1].lower() == "there":
+            continue
+        if m.group(3).lower() in ADJECTIVAL and not re.match(r"\s+by\b", sentence[m.end():], re.I):
+            continue
+        return m
+    return None
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if len(words(s)) >= 3]
+    """Sentences of ``prose_text``: a block ending in a colon or semicolon ends a sentence
+    there (prose_text adds the period; it is taken off again for quoting)."""
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] += " " + piece  # "the U.S. Web Design System" is one sentence
+        else:
+            pieces.append(piece)
+    return [re.sub(r"([:;])\.$", r"\1", s.strip()) for s in pieces if len(words(s)) >= 3]
+
+
+#: A period that ends an abbreviation or an initial, not a sentence.
+_ABBREVIATION = re.compile(r"(?:\b(?:U\.S|U\.S\.A|Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|Inc|Ltd|Co|Corp|vs|e\.g|"
+                           r"i\.e|Gov|Sen|Rep|Gen|Lt|Col|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Fig|Sec|Pub|L)"
+                           r"|(?<![\w.])[A-Z])\.$")
 
 
 def _prose(page: PageArtifacts) -> tuple[str, Outcome | None]:
@@ -158,12 +206,12 @@ def passive_voice(page: PageArtifacts) -> Outcome:
     if na:
         return na
     sents = sentences(text)
-    passive = [s for s in sents if PASSIVE.search(s)]
+    passive = [s for s in sents if passive_in(s)]
     share = len(passive) / max(1, len(sents))
     if share <= PASSIVE_SHARE_WARN:
         return Outcome(Status.PASS, detail=f"{len(passive)} of {len(sents)} sentences passive")
     return Outcome(Status.WARN, detail=f"{len(passive)} of {len(sents)} sentences passive ({share:.0%})",
-                   findings=[passive_voice.finding(page_url(page), f"Passive voice ({PASSIVE.search(s).group(0)!r}): "
+                   findings=[passive_voice.finding(page_url(page), f"Passive voice ({passive_in(s).group(0)!r}): "
                                                    f"\u201c{_quote(s)}\u201d", snippet=_quote(s), status=Status.WARN)
                              for s in passive[:QUOTES]])
 
@@ -188,19 +236,80 @@ def complex_words(text: str, patterns: dict[str, re.Pattern[str]] | None = None)
     return found
 
 
+WORD_CAP = 12  # words advised per site; the rest are named in the outcome's detail
+EXAMPLE_PAGES = 5
+
+
+def _named_entries(doc) -> list[str]:
+    """List entries the page uses as a name of a part of the site: in the label of a
+    navigation or header link ("Components" in a design system's menu), singular or plural.
+    Headings and titles are not names: they are the site's writing, and advice applies."""
+    names = [el.text_content() for el in doc.xpath("//nav//a|//header//a|//*[@role='navigation']//a")]
+    return sorted(complex_words(" . ".join(n.strip() for n in names if n and n.strip()), _NAMED))
+
+
+#: The list's entries, each matching its plural too ("Components").
+_NAMED = _phrase_patterns(_WORDS, plurals=True)
+
+
+@summarizer("plain_words")
+def summarize_words(page: PageArtifacts) -> dict[str, Any]:
+    """The list's words in the page's running prose (None when the page has too little
+    prose to judge) and the list entries the page uses as names."""
+    text, na = _prose(page)
+    return {"words": None if na else complex_words(text), "named": _named_entries(parse(page.html))}
+
+
 @check(id="plain-word-choice", family="plain-language", title="Uses simple words",
        failure_title="Uses words the plain-language list replaces",
        description="Swap bureaucratic words for simple ones ('utilize' -> 'use'), per the plainlanguage.gov list.",
        help_url="https://www.plainlanguage.gov/guidelines/words/use-simple-words-phrases/", requirements=REQ,
-       severity=Severity.LOW, artifacts=("html",), weight=W[Severity.LOW])
-def word_choice(page: PageArtifacts) -> Outcome:
-    text, na = _prose(page)
-    if na:
-        return na
-    found = complex_words(text)
-    if not found:
-        return Outcome(Status.PASS)
-    return Outcome(Status.WARN, findings=[word_choice.finding(
-        page_url(page), f"\u201c{w}\u201d ({n}x): use \u201c{_WORDS[w]}\u201d", snippet=w, status=Status.WARN,
-        fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d.")
-        for w, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))])
+       severity=Severity.LOW, scope="site", weight=W[Severity.LOW])
+def word_choice(site: SiteArtifacts, ctx: SiteContext) -> Outcome:
+    """One piece of advice per word for the whole site, not per page: the plainlanguage.gov
+    list's entries found in the running prose of the pages with enough prose to judge
+    (``MIN_WORDS``), most used first (the list's "dirty dozen" first among equals), at most
+    ``WORD_CAP`` of them. A word the site itself
+    uses as a name (a navigation link's label on at least a quarter of the pages, and two: a
+    design system's "Components") is the site's vocabulary and is not advised; the detail
+    says so."""
+    uses: defaultdict[str, Counter[str]] = defaultdict(Counter)  # word -> page -> uses
+    named: Counter[str] = Counter()
+    judged = read = 0
+    for p in ctx.pages:
+        s = (p.get("summary") or {}).get("plain_words") or {}
+        read += bool(s)
+        if p.get("error") or (p.get("status_code") or 0) >= 400:
+            continue
+        named.update(set(s.get("named") or ()))
+        if s.get("words") is None:
+            continue
+        judged += 1
+        url = p.get("final_url") or p["url"]
+        for w, n in s["words"].items():
+            uses[w][url] += n
+    if not judged:
+        return Outcome(Status.NOT_APPLICABLE, detail=f"no page has {MIN_WORDS} or more words of running prose")
+    terms = sorted(w for w in uses if named[w] >= max(2, read / 4))
+    ranked = sorted(((w, pages) for w, pages in uses.items() if w not in terms),
+                    key=lambda kv: (-kv[1].total(), kv[0] not in DIRTY_DOZEN, -len(kv[1]), kv[0]))
+    notes = [f"{judged} page{'s' if judged > 1 else ''} with enough prose read"]
+    if terms:
+        notes.append("the site's own terms, not advised: " + ", ".join(
+            f"\u201c{w}\u201d (a navigation label on {named[w]} pages, used {uses[w].total()}x)" for w in terms))
+    if len(ranked) > WORD_CAP:
+        notes.append(f"{len(ranked) - WORD_CAP} less used words not listed: " + ", ".join(
+            f"{w} ({pages.total()}x)" for w, pages in ranked[WORD_CAP:]))
+    if not ranked:
+        return Outcome(Status.PASS, detail="; ".join(notes))
+    findings = []
+    for w, pages in ranked[:WORD_CAP]:
+        order = sorted(pages, key=lambda u: (-pages[u], u))
+        more = f", and {len(order) - EXAMPLE_PAGES} more" if len(order) > EXAMPLE_PAGES else ""
+        where = f"on {len(order)} page{'s' if len(order) > 1 else ''}"
+        if len(order) > 1:
+            where += " (" + ", ".join(url_path(u) for u in order[:EXAMPLE_PAGES]) + more + ")"
+        findings.append(word_choice.finding(
+            order[0], f"\u201c{w}\u201d ({pages.total()}x {where}): use \u201c{_WORDS[w]}\u201d",
+            snippet=w, status=Status.WARN, fix_hint=f"Replace \u201c{w}\u201d with \u201c{_WORDS[w]}\u201d."))
+    return Outcome(Status.WARN, detail="; ".join(notes), findings=findings)

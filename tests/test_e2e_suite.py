@@ -53,7 +53,7 @@ LEGACY_EXPECTED = {
     ("plain-long-sentences", "fail"): ["/news/2023.html", "/notice.html"],
     ("plain-passive-voice", "warn"): ["/news/2023.html", "/notice.html"],
     ("plain-readability", "fail"): ["/news/2023.html", "/notice.html"],
-    ("plain-word-choice", "warn"): ["/news/2023.html", "/notice.html"],
+    ("plain-word-choice", "warn"): ["/news/2023.html"],  # one finding per word for the site
     ("search-consistent", "fail"): NOT_HOME,
     ("search-present", "fail"): NOT_HOME,
     ("search-works", "fail"): ["/search?q=contact"],

@@ -141,38 +141,65 @@ def test_redirect_to_another_site_is_not_followed(tmp_path):
     assert off == {f"{o}from-http", f"{o}from-meta", f"{o}from-js"}, off
 
 
-#: A page's own error message with terminal escapes: clear the screen, a fake verdict in
-#: green, an OSC 52 clipboard write, a carriage return, C1 CSI, and rich markup that does not
-#: balance.
-HOSTILE = ("\\x1b[2J\\x1b[H\\x1b[32mALL GATES PASSED\\x1b[0m\\x1b]52;c;ZWNobyBwd25lZA==\\x07"
-           "[/red][bold]x\\u009b31m\\rpage")
-THROWING = page("Throws", f"<script>Object.defineProperty(document, 'title', "
-                          f"{{get() {{ throw new Error('{HOSTILE}'); }}}});</script>")
+#: Text a site controls with terminal escapes: clear the screen, a fake verdict in green, an
+#: OSC 52 clipboard write, a carriage return, C1 CSI, a bidi override, and rich markup that does
+#: not balance. Since axe-core and the look run in an isolated world a page's own exceptions no
+#: longer end its audit; what still reaches the terminal is what the site names: a robots.txt
+#: Sitemap line (raw bytes, printed in the scan's "cut:" lines) and a sitemap's <loc> (XML
+#: allows C1 controls and bidi overrides, not ESC; printed, percent-encoded, with the page's failure).
+HOSTILE = ("\x1b[2J\x1b[H\x1b[32mALL GATES PASSED\x1b[0m\x1b]52;c;ZWNobyBwd25lZA==\x07"
+           "[/red][bold]x\u009b31m\rpage")
+IN_XML = "ALL GATES PASSED[/red][bold]x\u009b31m\u202epage"
+
+
+def _hostile_site(srv_url: list[str]) -> tuple[dict, object]:
+    def robots(req):
+        return Reply(f"User-agent: *\nSitemap: {srv_url[0]}maps/{HOSTILE}.xml\n".encode(), 200, "text/plain")
+
+    def sitemap(req):
+        return Reply(("<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                      f"sitemap/0.9'><url><loc>{srv_url[0]}gone/{IN_XML}</loc></url></urlset>").encode(),
+                     200, "application/xml")
+
+    routes = {"/": html(page("Home")), "/robots.txt": robots, "/sitemap.xml": sitemap}
+    return routes, (lambda req: Reply(page("Gone"), 404))
 
 
 def _assert_neutral(text: str) -> None:
-    for c in ("\x1b", "\x07", "\x9b", "\r"):
+    for c in ("\x1b", "\x07", "\x9b", "\r", "\u202e"):
         assert c not in text, repr(text[-2000:])
     assert "MarkupError" not in text and "Traceback" not in text, text[-2000:]
 
 
 def test_page_text_reaches_the_terminal_neutralised(tmp_path):
-    """A page's error message is printed with its control characters shown as escapes."""
-    with serving({"/": html(THROWING)}) as srv:
-        proc = scan(srv.base_url, tmp_path, "--max-pages", "1", "--no-sitemap")
-    assert proc.returncode == 3, explain(proc)  # the only page failed
+    """What a site names (a sitemap URL in robots.txt, a page URL in a sitemap) is printed with
+    its control characters shown as escapes; the URL httpx refuses is a cut, not a traceback."""
+    base: list[str] = []
+    routes, fallback = _hostile_site(base)
+    with serving(routes, fallback) as srv:
+        base.append(srv.base_url)
+        proc = scan(srv.base_url, tmp_path, "--max-pages", "3")
+    assert proc.returncode in (0, 1), explain(proc)
     _assert_neutral(proc.stderr + proc.stdout)
-    assert "ALL GATES PASSED" in proc.stderr and "\\x1b[2J" in proc.stderr, proc.stderr  # shown, as text
+    cut = [ln for ln in proc.stdout.splitlines() if ln.startswith("cut: sitemap")]
+    assert cut and "ALL GATES PASSED" in cut[0] and "\\x1b[2J" in cut[0], proc.stdout  # shown, as text
+    failed = [ln for ln in proc.stderr.splitlines() if "failed: HTTP 404" in ln]
+    # a URL the crawler queues is canonical: its controls are percent-encoded, its markup kept
+    assert failed and "[/red][bold]x%C2%9B31m%E2%80%AEpage" in failed[0], proc.stderr
 
 
 def test_page_text_on_a_terminal_is_not_markup(tmp_path):
-    """Under a terminal the live bar shows the same message: not parsed as rich markup."""
-    with serving({"/": html(THROWING)}) as srv:
+    """Under a terminal the live bar shows the failed page's URL: not parsed as rich markup,
+    its C1 control and bidi override percent-encoded."""
+    base: list[str] = []
+    routes, fallback = _hostile_site(base)
+    with serving(routes, fallback) as srv:
+        base.append(srv.base_url)
         master, slave = pty.openpty()
         env = {k: v for k, v in cli_env().items() if k not in ("CI", "GITHUB_ACTIONS")}
         proc = subprocess.Popen([sys.executable, "-m", "auditor", "scan", srv.base_url, "--db",
                                  str(tmp_path / "runs.sqlite"), "--out", str(tmp_path / "out"), *FAST,
-                                 "--max-pages", "1", "--no-sitemap"], stdout=subprocess.PIPE, stderr=slave,
+                                 "--max-pages", "3"], stdout=subprocess.PIPE, stderr=slave,
                                 env=env, cwd=str(ROOT))
         os.close(slave)
         chunks = []
@@ -187,11 +214,12 @@ def test_page_text_on_a_terminal_is_not_markup(tmp_path):
         proc.wait(timeout=120)
         os.close(master)
     err = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 3, err[-3000:]
-    # the bar's own drawing uses escapes: the page's must not be among them
-    assert "\x1b[2J" not in err and "\x1b]52" not in err and "\x9b" not in err, repr(err[-3000:])
+    assert proc.returncode in (0, 1), err[-3000:]
+    # the bar's own drawing uses escapes: the site's must not be among them
+    assert "\x1b[2J" not in err and "\x1b]52" not in err and "\x9b" not in err and "\u202e" not in err, \
+        repr(err[-3000:])
     assert "MarkupError" not in err and "Traceback" not in err, err[-3000:]
-    assert "ALL GATES PASSED" in err and "[/red][bold]x" in err, repr(err[-3000:])
+    assert "ALL%20GATES%20PASSED[/red][bold]x" in err, repr(err[-3000:])  # shown, not parsed
 
 
 ODD_TOKEN = "t&k<+/ =Zq9-secret"  # changes under URL encoding, HTML escaping and base64

@@ -82,6 +82,16 @@ def test_redirect_to_another_site(tmp_path):
     assert other.base_url.rstrip("/") in line
 
 
+def test_redirect_to_a_url_with_control_characters(tmp_path):
+    """A Location with a raw ESC in it is one line and exit 3, its escapes shown as text (httpx
+    turns the bad Location into a RemoteProtocolError; a bad URL taken from a robots.txt line is
+    test_faults_secrets.py::test_page_text_reaches_the_terminal_neutralised)."""
+    with serving({"/": redirect("/next\x1b[2Jpage")}) as srv:
+        proc = scan(srv.base_url, tmp_path)
+    line = _assert_fails(proc, tmp_path, 3, "cannot reach", "non-printable")
+    assert "\x1b" not in proc.stderr + proc.stdout and "\\x1b" in line, line
+
+
 @pytest.mark.parametrize("kind, reason", [("self-signed", "self-signed certificate"),
                                           ("expired", "certificate verify failed"),
                                           ("wrong-host", "certificate verify failed")])

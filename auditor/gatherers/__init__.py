@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import PageArtifacts, SiteArtifacts
+from ..model import PageArtifacts, SiteArtifacts, scrub_surrogates
 from ..settings import Settings
 
 
@@ -70,6 +70,68 @@ _SITE: dict[str, SiteGatherer] = {}
 _LOADED = False
 
 
+#: The name of the pristine-built-ins guard :data:`GUARD_JS` defines in every document.
+GUARD_KEY = "__ideaAuditPristine"
+#: Built-ins the in-page measurements rely on, captured before any page script runs (an init
+#: script in every document of a context). A page that replaces one of them (JSON.stringify
+#: returning a forged result, Array.prototype.map returning nothing), or gives the prototypes
+#: a toJSON, could make a measurement in its world say what it likes: :func:`evaluate_json`
+#: then refuses the result (:class:`PageTampered`) instead of passing it on.
+GUARD_JS = r"""
+(() => {
+  const KEY = '%s';
+  if (Object.prototype.hasOwnProperty.call(window, KEY)) return;
+  const gopd = Object.getOwnPropertyDescriptor, stringify = JSON.stringify, AP = Array.prototype,
+        SP = String.prototype, OP = Object.prototype, EP = Element.prototype, DP = Document.prototype;
+  const watched = [
+    [JSON, 'stringify'], [JSON, 'parse'], [Object, 'keys'], [Object, 'values'], [Object, 'entries'],
+    [Object, 'assign'], [Object, 'fromEntries'], [Object, 'getOwnPropertyDescriptor'], [Array, 'from'],
+    [Array, 'isArray'], [AP, 'map'], [AP, 'filter'], [AP, 'forEach'], [AP, 'slice'], [AP, 'push'], [AP, 'some'],
+    [AP, 'every'], [AP, 'includes'], [AP, 'indexOf'], [AP, 'join'], [AP, 'reduce'], [AP, 'find'], [AP, 'concat'],
+    [AP, 'sort'], [AP, 'splice'], [AP, Symbol.iterator], [SP, 'slice'], [SP, 'trim'], [SP, 'replace'],
+    [SP, 'split'], [SP, 'toLowerCase'], [SP, 'includes'], [SP, 'startsWith'], [SP, 'match'],
+    [Function.prototype, 'call'], [Function.prototype, 'apply'], [Function.prototype, 'bind'],
+    [Math, 'round'], [Math, 'min'], [Math, 'max'], [Math, 'abs'], [Number, 'isFinite'], [window, 'Set'],
+    [window, 'Map'], [window, 'Promise'], [window, 'getComputedStyle'], [EP, 'getBoundingClientRect'],
+    [EP, 'querySelectorAll'], [EP, 'querySelector'], [EP, 'getAttribute'], [EP, 'closest'], [EP, 'matches'],
+    [DP, 'querySelectorAll'], [DP, 'querySelector'], [HTMLElement.prototype, 'innerText'],
+  ];
+  const orig = [];
+  for (let i = 0; i < watched.length; i++) orig[i] = gopd(watched[i][0], watched[i][1]);
+  const noToJSON = [OP, AP, SP, Number.prototype, Boolean.prototype];
+  const pristine = () => {
+    for (let i = 0; i < watched.length; i++) {
+      const d = gopd(watched[i][0], watched[i][1]), o = orig[i];
+      if (!o) { if (d) return false; continue; }  // not an own property at the start: must stay so
+      if (!d || d.value !== o.value || d.get !== o.get) return false;
+    }
+    for (let i = 0; i < noToJSON.length; i++) if (gopd(noToJSON[i], 'toJSON')) return false;
+    return true;
+  };
+  // window.open loops: each popup is a new window (a renderer, ~80 ms of the opener's time; a page
+  // opened 243). Blocked, as a browser's popup blocker does for windows opened without a click;
+  // each attempt is told to the isolated world (POPUP_EVENT), popups opened otherwise are closed
+  const dispatch = EventTarget.prototype.dispatchEvent, apply = Reflect.apply, CE = CustomEvent;
+  const open = function open() { apply(dispatch, document, [new CE('%s')]); return null; };
+  Object.defineProperty(window, 'open', {value: open, writable: true, configurable: true, enumerable: true});
+  const api = Object.freeze({stringify: (v) => pristine() ? stringify(v) : '!tampered'});
+  Object.defineProperty(window, KEY, {value: api, writable: false, configurable: false, enumerable: false});
+})();
+""" % (GUARD_KEY, "__ideaAuditPopup")
+#: Counts, in the isolated world, the window.open calls GUARD_JS blocked (the look reads it).
+WORLD_INIT_JS = ("document.addEventListener('__ideaAuditPopup', () => { "
+                 "window.__iaPopupsBlocked = (window.__iaPopupsBlocked || 0) + 1; }, true);")
+
+
+class PageTampered(Exception):
+    """The page replaced JavaScript built-ins an in-page measurement relies on: its result is
+    not trusted (:data:`GUARD_JS`)."""
+
+    def __init__(self) -> None:
+        super().__init__("not trusted: the page replaced JavaScript built-ins (JSON.stringify, Array methods ...) "
+                         "this measurement relies on")
+
+
 async def evaluate_json(target: Any, fn: str, arg: Any = None) -> Any:
     """Evaluate the JS function ``fn`` (sync or async) and get its result as one JSON string.
 
@@ -78,9 +140,77 @@ async def evaluate_json(target: Any, fn: str, arg: Any = None) -> Any:
     Python; one string is moved and checked once and parsed by ``json`` in C. Values JSON
     cannot hold (undefined, NaN, functions) arrive as None or are dropped, so ``fn``
     should return plain data.
+
+    The result is serialised by the built-ins captured before the page's scripts ran, and
+    refused (:class:`PageTampered`) when the page has replaced any of them since; anything
+    but JSON text is refused as well (a ValueError), never handed on as a measurement.
     """
-    raw = await target.evaluate(f"async (arg) => JSON.stringify(await ({fn.strip()})(arg))", arg)
-    return json.loads(raw) if raw is not None else None
+    raw = await target.evaluate(
+        f"async (arg) => {{ const v = await ({fn.strip()})(arg); const g = window[{json.dumps(GUARD_KEY)}]; "
+        "return g ? g.stringify(v) : JSON.stringify(v); }", arg)
+    if raw is None:
+        return None
+    if raw == "!tampered":
+        raise PageTampered()
+    if not isinstance(raw, str):
+        raise ValueError(f"the page's JSON.stringify returned {type(raw).__name__}, not JSON text")
+    return scrub_surrogates(json.loads(raw)) if "\\ud" in raw or "\\uD" in raw else json.loads(raw)
+
+
+#: The isolated world the look (page facts, probes) and axe-core run in: the page's scripts
+#: share its DOM but not its JavaScript there, so they cannot replace axe-core, JSON.stringify
+#: or Array.prototype.map for it (a page defining its own ``window.axe`` got a clean result).
+WORLD = "idea-audit"
+
+
+async def open_world(page: Any, init_script: str = "") -> bool:
+    """Prepare the tab for :func:`world_json`: ``init_script`` runs in the world of every new
+    document before the page's own scripts. False where there is no DevTools session (not
+    Chromium): then :func:`world_json` falls back to the page's world."""
+    page._ia_world_frame = None
+    try:
+        cdp = await cdp_session(page)
+        await cdp.send("Page.enable")  # the world's init scripts run only with the Page domain on
+        await cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": WORLD_INIT_JS + "\n" + init_script,
+                                                                 "worldName": WORLD})
+        tree = await cdp.send("Page.getFrameTree")
+    except Exception:
+        return False
+    page._ia_world_frame = tree["frameTree"]["frame"]["id"]  # the main frame's id is the tab's: stable
+    return True
+
+
+async def _world_eval(page: Any, expression: str) -> Any:
+    from playwright.async_api import Error as PlaywrightError
+
+    cdp = await cdp_session(page)
+    world = await cdp.send("Page.createIsolatedWorld", {"frameId": page._ia_world_frame, "worldName": WORLD})
+    r = await cdp.send("Runtime.evaluate", {"expression": expression, "contextId": world["executionContextId"],
+                                            "awaitPromise": True, "returnByValue": True})
+    if "exceptionDetails" in r:
+        d = r["exceptionDetails"]
+        msg = ((d.get("exception") or {}).get("description") or d.get("text") or "script error").strip()
+        raise PlaywrightError(msg.splitlines()[0][:300] if msg else "script error")
+    return (r.get("result") or {}).get("value")
+
+
+async def world_json(page: Any, fn: str, arg: Any = None) -> Any:
+    """:func:`evaluate_json` in the tab's isolated world (:data:`WORLD`) of its main frame,
+    where the page's scripts cannot reach; in the page's world where there is none."""
+    if getattr(page, "_ia_world_frame", None) is None:
+        return await evaluate_json(page, fn, arg)
+    raw = await _world_eval(page, f"(async () => JSON.stringify(await ({fn.strip()})({json.dumps(arg)})))()")
+    if raw is None:
+        return None
+    return scrub_surrogates(json.loads(raw)) if "\\ud" in raw or "\\uD" in raw else json.loads(raw)
+
+
+async def world_run(page: Any, script: str) -> None:
+    """Run a script (axe-core's source) in the tab's isolated world, else in the page's."""
+    if getattr(page, "_ia_world_frame", None) is None:
+        await page.evaluate(script)
+    else:
+        await _world_eval(page, script + "\n;undefined")
 
 
 #: Waits for the page's next rendering update. After a viewport change the new width and

@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 import httpx
 
 from ..crawl import BINARY_EXTENSIONS, DOCUMENT_EXTENSIONS, Robots, canonicalize, extension
+from ..errors import FETCH_ERRORS
 from . import SiteGatherContext, site_gatherer
 
 MAX_LINK_PROBES = 150
@@ -31,7 +32,7 @@ async def _status(client: httpx.AsyncClient, url: str) -> int | str:
         if resp.status_code >= 400:  # many servers mishandle HEAD: confirm errors with GET
             resp = await client.get(url)
         return resp.status_code
-    except (httpx.HTTPError, OSError) as exc:
+    except FETCH_ERRORS as exc:
         return f"{type(exc).__name__}"
 
 
@@ -45,7 +46,7 @@ async def gather_discoverability(ctx: SiteGatherContext) -> dict[str, Any]:
     try:
         resp = await ctx.client.get(nonsense)
         soft404.update(status=resp.status_code, final_url=str(resp.url))
-    except (httpx.HTTPError, OSError) as exc:
+    except FETCH_ERRORS as exc:
         soft404["error"] = type(exc).__name__
     crawled = {row.get("url") for row in ctx.pages} | {row.get("final_url") for row in ctx.pages}
     robots = Robots(ctx.site.robots_txt, ctx.settings.user_agent, obey=ctx.settings.obey_robots)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from ..errors import FETCH_ERRORS
 from . import SiteGatherContext, site_gatherer
 
 TLS_TIMEOUT = 10.0
@@ -84,12 +85,15 @@ async def _probe(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
     for _ in range(10):
         try:
             resp = await client.get(current, follow_redirects=False)
-        except (httpx.HTTPError, OSError) as exc:
+        except FETCH_ERRORS as exc:
             return {"url": url, "error": f"{type(exc).__name__}: {str(exc)[:200]}", "chain": chain}
         chain.append({"url": current, "status": resp.status_code})
         loc = resp.headers.get("location")
         if resp.status_code in (301, 302, 303, 307, 308) and loc:
-            nxt = str(httpx.URL(current).join(loc))
+            try:
+                nxt = str(httpx.URL(current).join(loc))
+            except httpx.InvalidURL as exc:  # a Location with a control character in it
+                return {"url": url, "error": f"redirect to an invalid URL: {str(exc)[:200]}", "chain": chain}
             if urlsplit(nxt).hostname != host:  # never follow off the audited host
                 chain.append({"url": nxt, "status": None})
                 break
@@ -136,7 +140,7 @@ async def gather_security(ctx: SiteGatherContext) -> dict[str, Any]:
     for path in ("/.well-known/security.txt", "/security.txt"):
         try:
             resp = await ctx.client.get(root + path)
-        except (httpx.HTTPError, OSError) as exc:
+        except FETCH_ERRORS as exc:
             sec = {"path": path, "error": str(exc)[:200]}
             continue
         ctype = resp.headers.get("content-type", "")

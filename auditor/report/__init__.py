@@ -133,7 +133,8 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
                    for cid in used if cid in specs},
         # a check that raised or lacked its measurement decided nothing on those pages: say so
         "check_errors": store.check_errors(run_id),
-        "site": {"uswds": ((run.get("site") or {}).get("extra") or {}).get("uswds")},
+        "site": {"uswds": ((run.get("site") or {}).get("extra") or {}).get("uswds"),
+                 "fetch_cuts": ((run.get("site") or {}).get("extra") or {}).get("fetch_cuts") or []},
     }
     section508.annotate_findings(findings)
     result["section508"] = section508.coverage(result, section508.run_facts(store, run_id, run))
