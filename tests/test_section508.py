@@ -264,6 +264,23 @@ def test_legacy_site_findings_carry_baseline_and_trusted_tester_everywhere(legac
 
 
 @pytest.mark.browser
+def test_result_schema_documents_the_section508_fields(legacy):
+    result = load_json(legacy / "idea-audit.json")
+    props = RESULT_SCHEMA["properties"]
+    assert {"baseline", "trusted_tester"} <= set(RESULT_SCHEMA["$defs"]["finding"]["required"])
+    assert "section508" in props and "baseline_to_run" in RESULT_SCHEMA["$defs"]["s508_component"]["required"]
+    for break_it in (lambda r: r["findings"][0].pop("baseline"),
+                     lambda r: r["findings"][0].__setitem__("trusted_tester", "TT7.a"),
+                     lambda r: r["section508"]["criteria"][0]["components"]["web"].pop("outcome"),
+                     lambda r: r["section508"]["criteria"][0].__setitem__("outcome", "supports"),
+                     lambda r: r["section508"]["baseline_groups"][0]["tests"][0].pop("person_must_run")):
+        broken = json.loads(json.dumps(result))
+        break_it(broken)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, RESULT_SCHEMA)
+
+
+@pytest.mark.browser
 def test_legacy_site_coverage_matrix_and_openacr(legacy):
     result = load_json(legacy / "idea-audit.json")
     cov = result["section508"]
