@@ -677,9 +677,12 @@ def checks_cmd(fmt: str) -> None:
     """List every check: id, requirement, WCAG criteria, severity."""
     specs = checking.load_all()
     if fmt == "json":
+        from . import section508
+
         click.echo(json.dumps({
-            "checks": [s.to_dict() for s in specs.values()],
+            "checks": [{**s.to_dict(), "section508": section508.check_dict(s.id)} for s in specs.values()],
             "requirements": [r.__dict__ for r in requirements.REQUIREMENTS],
+            "section508": section508.catalog(),
         }, indent=2))
         return
     click.echo(f"{'id':<44} {'severity':<9} {'requirements':<26} wcag")

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-from .. import __version__, checking, environment, history, requirements, scoring
+from .. import __version__, checking, environment, history, requirements, scoring, section508
 from ..crawl import SKIP_REASONS
 from ..store import Store
 
@@ -170,13 +170,16 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         "scores": scores.to_dict(),
         "requirements": [{"id": r.id, "short": r.short, "citation": r.citation, "text": r.text,
                           "weight": r.weight, "manual": r.manual} for r in requirements.REQUIREMENTS],
-        "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {}))}
+        "checks": {cid: {**specs[cid].to_dict(), "outcomes": dict(check_status.get(cid, {})),
+                         "section508": section508.check_dict(cid)}
                    for cid in used if cid in specs},
         # a check that raised or lacked its measurement decided nothing on those pages: say so
         "check_errors": store.check_errors(run_id),
         "site": {"uswds": ((run.get("site") or {}).get("extra") or {}).get("uswds"),
                  "fetch_cuts": ((run.get("site") or {}).get("extra") or {}).get("fetch_cuts") or []},
     }
+    section508.annotate_findings(findings)
+    result["section508"] = section508.coverage(result, section508.run_facts(store, run_id, run))
     result["history"] = history.history(store, run_id, findings, result["scores"])
     if settings.get("screenshots"):
         result["screenshots"] = _screenshots(store, run_id, _worst_pages(findings, pages))

@@ -12,7 +12,7 @@ NAME = "csv"
 EXTENSION = "csv"
 
 COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url", "selector", "snippet", "message",
-           "fix_hint", "help_url", "fingerprint", "baseline_state")
+           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester")
 
 
 def render(result: dict[str, Any]) -> str:

@@ -97,6 +97,12 @@ def _elements(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: -g["count"])
 
 
+def section508_ids(fs: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The Baseline and Trusted Tester tests a check's findings bear on (auditor.section508)."""
+    return {"baseline": sorted({t for f in fs for t in f.get("baseline") or ()}),
+            "trusted_tester": sorted({t for f in fs for t in f.get("trusted_tester") or ()})}
+
+
 def group_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
     """requirement -> check -> aggregated elements with their pages, worst first.
 
@@ -124,7 +130,7 @@ def group_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
             severity = _severity_of(fs)
             items.append({"id": cid, "meta": _meta(result, cid), "count": len(fs), "pages": len(pages),
                           "status": status, "severity": severity, "elements": elements[:ELEMENTS_PER_CHECK],
-                          "more_elements": max(0, len(elements) - ELEMENTS_PER_CHECK),
+                          "more_elements": max(0, len(elements) - ELEMENTS_PER_CHECK), **section508_ids(fs),
                           "reason": _reason(fs, _meta(result, cid)["failure_title"]),
                           "rank": (status == "fail", SEVERITY_RANK[severity], len(fs))})
         items.sort(key=lambda i: i["rank"], reverse=True)
@@ -269,7 +275,7 @@ def render(result: dict[str, Any]) -> str:
         css=css, script=script, script_hash=_hash(script), style_hash=_hash(css),
         page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT,
         pacing=pacing_note(result["run"].get("pacing")), cap=scoring.CAP, nothing=nothing_audited(result),
-        production_only=production_only_requirements(result))
+        production_only=production_only_requirements(result), s508=result.get("section508"))
 
 
 def production_only_requirements(result: dict[str, Any]) -> set[str]:

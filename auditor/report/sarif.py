@@ -193,6 +193,7 @@ def _results(result: dict[str, Any], index: dict[str, int]) -> Iterator[dict[str
             "partialFingerprints": {"ideaAuditor/v1": f["fingerprint"]},
             "properties": {"pageUrl": url or seed, "severity": f["severity"], "requirements": f["requirements"],
                            "wcag": f["wcag"],
+                           "baseline": f.get("baseline") or [], "trustedTester": f.get("trusted_tester") or [],
                            **({"selector": f["selector"]} if f.get("selector") else {}),
                            **({"snippet": f["snippet"]} if f.get("snippet") else {}),
                            **({"fixHint": f["fix_hint"]} if f.get("fix_hint") else {})},
