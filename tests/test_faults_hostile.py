@@ -107,7 +107,22 @@ def _rule_for(fmt: str, module) -> object:
         return lambda text: json.loads(text)  # JSON escapes by construction; it must parse
     if ext == "md":
         return _check_markdown
+    if ext.endswith("yaml"):
+        return _check_yaml
     return None
+
+
+def _check_yaml(text: str) -> None:
+    import yaml
+
+    def plain(v: object) -> None:  # safe_load builds only plain data: no tag the page could smuggle in
+        assert isinstance(v, (dict, list, str, int, float, bool, type(None))), type(v)
+        for x in (v.values() if isinstance(v, dict) else v if isinstance(v, list) else ()):
+            plain(x)
+
+    doc = yaml.safe_load(text)
+    assert isinstance(doc, dict)
+    plain(doc)
 
 
 @pytest.mark.parametrize("fmt", sorted(reporters()))
