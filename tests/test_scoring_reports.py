@@ -11,9 +11,7 @@ import re
 from pathlib import Path
 
 import jsonschema
-import pytest
 from conftest import ROOT, load_json, run_cli
-from serve import serve_in_thread
 
 from auditor import scoring
 from auditor.report import html as html_report
@@ -35,21 +33,6 @@ def _site(root: Path, robots: str = "") -> Path:
     return root
 
 
-@pytest.fixture
-def served(tmp_path):
-    servers = []
-
-    def start(root: Path) -> str:
-        server, url = serve_in_thread(root)
-        servers.append(server)
-        return url
-
-    yield start
-    for s in servers:
-        s.shutdown()
-        s.server_close()
-
-
 def _scan(tmp_path: Path, url: str) -> tuple[object, Path]:
     out = tmp_path / "out"
     proc = run_cli("scan", url, "--db", str(tmp_path / "runs.sqlite"), "--out", str(out),
@@ -62,8 +45,8 @@ def _text(html: str) -> str:
     return html_mod.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
-def test_one_rounding_costs_and_reasons(tmp_path, served):
-    url = served(_site(tmp_path / "site"))
+def test_one_rounding_costs_and_reasons(tmp_path, serve_site):
+    url = serve_site(_site(tmp_path / "site"))
     proc, out = _scan(tmp_path, url)
     assert proc.returncode == 0, proc.stderr
     r = load_json(out / "idea-audit.json")
@@ -124,8 +107,8 @@ def test_one_rounding_costs_and_reasons(tmp_path, served):
     assert "Official-site banner is missing or not at the top" not in short
 
 
-def test_run_with_no_audited_page_has_no_score(tmp_path, served):
-    url = served(_site(tmp_path / "site", robots="User-agent: *\nDisallow: /\n"))
+def test_run_with_no_audited_page_has_no_score(tmp_path, serve_site):
+    url = serve_site(_site(tmp_path / "site", robots="User-agent: *\nDisallow: /\n"))
     proc, out = _scan(tmp_path, url)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "nothing could be audited" in proc.stderr and "robots.txt" in proc.stderr
