@@ -187,6 +187,12 @@ GATE_HELP = (
                    "auto: staging for localhost, loopback, private and link-local addresses and .test/.local/"
                    ".localhost/.internal/.example names.")
 @click.option("--screenshots", is_flag=True, help="Desktop and mobile screenshots per page in the scorecard.")
+@click.option("--memo/--no-memo", default=True, show_default=True,
+              help="Measure a block repeated across pages (header, navigation, footer) once when it is provably "
+                   "identical; --no-memo measures every block on every page.")
+@click.option("--incremental", is_flag=True,
+              help="Re-audit only pages changed since the latest complete run of the same site in --db; "
+                   "unchanged pages keep that run's results (and say so).")
 @click.option("--count-best-practice", is_flag=True,
               help="Count the best-practice tier (axe-core best-practice, experimental, AAA rules) in scores and gates.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final summary.")
@@ -198,7 +204,7 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
          axe_timeout: float, target_grade: float | None, only: str, skip: str, fmt: str, out_dir: str, db: str, resume_id: str | None, browser_path: str | None,
          fail_on: str | None, min_scores: tuple[str, ...], max_findings: int | None, baseline_path: str | None,
          baseline_ignore_host: bool, sarif_source_map: tuple[str, ...], headers: tuple[str, ...],
-         cookies: tuple[str, ...], auth: str | None, insecure: bool, environment: str, screenshots: bool,
+         cookies: tuple[str, ...], auth: str | None, insecure: bool, environment: str, screenshots: bool, memo: bool, incremental: bool,
          count_best_practice: bool, quiet: bool, verbose: bool) -> None:
     """Crawl URL(s) in headless Chromium, run the checks, store the run, write reports."""
     from . import config as config_mod
@@ -257,7 +263,8 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
             browser_path=pick("browser_path", browser_path), insecure=insecure or c.get("insecure", False),
             screenshots=screenshots or c.get("screenshots", False),
             count_best_practice=count_best_practice or c.get("count_best_practice", False),
-            environment=pick("environment", environment))
+            environment=pick("environment", environment), memo=pick("memo", memo),
+            incremental=incremental or c.get("incremental", False))
         ua = pick("user_agent", user_agent)
         if ua:
             settings.user_agent = ua

@@ -115,6 +115,7 @@ SCAN_KEYS: dict[str, Any] = {
     "browser_path": _str, "insecure": _bool, "screenshots": _bool, "count_best_practice": _bool,
     "sarif_source_map": _source_map,
     "environment": _choice("auto", "production", "staging"),
+    "memo": _bool, "incremental": _bool,
 }
 GATE_KEYS = {"fail_on": _choice(*SEVERITIES), "min_score": _num(0, 100), "max_findings": _int(0)}
 TABLES = ("gates", "baseline", "severity", "ignore", "headers", "cookies")

@@ -18,6 +18,8 @@ page_timeout = 30        # seconds per page load
 scope = "host"           # or "subdomains"
 environment = "auto"     # staging on localhost/private/.test addresses: HTTPS, HSTS, certificate,
                          # .gov domain, security.txt are then not assessed; "production" assesses them
+# incremental = true     # re-audit only pages changed since the last complete run in the store
+# memo = false           # measure repeated blocks (header, footer) on every page, not once per run
 # checks = ["accessibility"]   # only these checks or families
 # skip = ["axe-region"]        # checks or families to leave out
 formats = ["json", "html", "sarif", "md", "junit"]

@@ -110,6 +110,13 @@ class Settings:
     """production or staging, decided when the scan starts."""
     environment_reason: str = ""
     """Why ("127.0.0.1 is a loopback address", "--environment production")."""
+    memo: bool = True
+    """Component-aware measurement: a block that repeats across pages (header, navigation,
+    footer...) and is provably identical is measured once per run and its measurements reused
+    (auditor/memo.py); ``--no-memo`` measures every block on every page."""
+    incremental: bool = False
+    """Re-scan only what changed since the latest complete run of the same site in the store:
+    unchanged pages reuse that run's outcomes (auditor/incremental.py)."""
     sandbox: str = ""
     """How Chromium's sandbox ran, decided when the scan starts: 'on (why)' or 'off (why)'."""
 
