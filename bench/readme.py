@@ -19,13 +19,17 @@ cd bench && PUPPETEER_SKIP_DOWNLOAD=1 npm install && cd ..
 python bench/run.py                                   # = make bench
 python bench/run.py --pages 200 --scale ''            # side by side only, 200 pages
 python bench/run.py --no-compare --scale 100,2000     # growth runs only
+python bench/run.py --site-dir /path/to/_site --scale ''  # side by side on a real site's build folder
 python bench/sitegen.py --pages 500 --port 8000       # just serve the generated site
 python bench/ablate.py --pages 150                    # cost of each check family by subtraction
 python bench/ablate.py --pages 500 --variants floor,axe-only,-keyboard,full,pa11y-ci
                                                       # which parts of the suite fit the targets
 ```
 
-What runs (same URL list, same concurrency, same Chromium, one after the other):
+What runs (same URL list, same concurrency, same Chromium, one after the other), on the
+generated site and, with `--site-dir`, on a real site's build folder served by the bench
+itself (ETag and Last-Modified from the file, 304 answers; every tool gets the folder's HTML
+pages as its URL list, idea-audit as seeds with `--max-depth 0 --no-sitemap`):
 
 - **floor** (`bench/floor.py`): one warm Chromium, one context and one tab per worker; the tab
   is navigated from page to page (to `load`), axe-core injected, `axe.run` with idea-audit's
@@ -35,6 +39,13 @@ What runs (same URL list, same concurrency, same Chromium, one after the other):
   It crawls from `/`; the sitemap lists exactly the N pages and pages link only inside that
   set, so it audits the same URLs; the bench verifies the stored URL set equals the list and
   that idea-audit's axe violations (rule + node target, per page) equal the floor's.
+- **idea-audit --no-memo**: the same scan measuring every repeated block (header, navigation,
+  footer) on every page; its findings must equal the memo run's, occurrence by occurrence
+  (check, page, selector, fingerprint, status).
+- **idea-audit --incremental**: re-scans against a copy of the memo run's store: once with
+  nothing changed, once after 10% of the pages changed (the server adds a paragraph to every
+  tenth URL and gives it new validators), each beside a full scan of the same content whose
+  findings it must equal.
 - **pa11y-ci** with the axe runner, `standard: WCAG2AA`, same concurrency, launched on the
   same browser as the others (`chromeLaunchConfig.executablePath`, `headless: "shell"` for a
   headless shell). pa11y's WCAG2AA maps to axe tags wcag2a/wcag21a/wcag2aa/wcag21aa +
@@ -67,44 +78,89 @@ def _fmt(v: Any, unit: str = "") -> str:
     return "-" if v is None else f"{v}{unit}"
 
 
+#: Rows of a side-by-side table, in order (results.json keys).
+TOOLS = ("floor", "idea-audit", "idea-audit --no-memo", "pa11y-ci", "incremental unchanged",
+         "incremental 10% changed", "full re-scan 10% changed")
+LABELS = {"idea-audit": "idea-audit (memo on, the default)",
+          "incremental unchanged": "idea-audit --incremental, nothing changed",
+          "incremental 10% changed": "idea-audit --incremental, 10% of pages changed",
+          "full re-scan 10% changed": "idea-audit full scan of the changed site"}
+
+
+def _equal(eq: dict[str, Any] | None, what: str) -> str | None:
+    if not eq:
+        return None
+    verdict = "identical" if eq["identical"] else "DIFFERENT"
+    return (f"- {what}: **{verdict}** ({eq['findings']} vs {eq['findings_other']} findings on {eq['pages']} pages; "
+            f"{eq['only_first']} only in the first, {eq['only_second']} only in the second; same pages: "
+            f"{eq['same_pages']})")
+
+
+def render_cmp(title: str, cmp: dict[str, Any]) -> list[str]:
+    lines = [f"### {title}: {cmp['pages']} pages, concurrency {cmp['concurrency']} ({cmp.get('date', '')}, "
+             f"load avg at start {', '.join(f'{x:.1f}' for x in cmp.get('load', []))})", "",
+             "| tool | pages/min | wall s | CPU s | peak PSS MB (tree) | peak RSS-sum MB | s/page | exit "
+             "| pages failed |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for tool in TOOLS:
+        t = cmp.get(tool)
+        if not t:
+            continue
+        label = LABELS.get(tool, tool)
+        if t.get("error"):
+            lines.append(f"| {label} | not run: {t['error']} | | | | | | | |")
+            continue
+        lines.append(f"| {label} | {t['pages_per_min']} | {t['wall_s']} | {t['cpu_s']} | {t['peak_mb']} | "
+                     f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} | "
+                     f"{_fmt(t.get('pages_failed'))} |")
+    lines += ["", f"- browser (every tool): {cmp.get('browser') or '-'}",
+              f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3); "
+              f"with --no-memo: {_fmt(cmp.get('nomemo_over_floor_wall'))}",
+              f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "
+              "(target >= 2 on the generated site, >= 1.5 on a real site)",
+              f"- memo on / --no-memo wall: {_fmt(cmp.get('memo_over_nomemo_wall'))}",
+              f"- incremental re-scan / full scan wall: unchanged **{_fmt(cmp.get('inc_unchanged_over_full_wall'))}** "
+              f"(target <= 0.15), 10% changed **{_fmt(cmp.get('inc_10pct_over_full_wall'))}** (target <= 0.3)",
+              f"- CPU time (less sensitive to other load on the machine): idea-audit / floor "
+              f"**{_fmt(cmp.get('idea_over_floor_cpu'))}**, idea-audit / pa11y-ci "
+              f"**{_fmt(cmp.get('idea_over_pa11y_cpu'))}**"]
+    eq = cmp.get("axe_equal")
+    if eq:
+        lines.append(f"- axe findings idea-audit vs floor: {'identical' if eq['identical'] else 'DIFFERENT'} "
+                     f"({eq['pages_compared']} pages compared, {eq['violation_nodes']} violation nodes, "
+                     f"{eq['pages_differing']} pages differing; same URL set: {eq['same_urls']})")
+    for line in (_equal(cmp.get("memo_equal"), "findings, memo on vs --no-memo"),
+                 _equal((cmp.get("incremental unchanged") or {}).get("equal_to_full"),
+                        "findings, unchanged incremental re-scan vs the full scan"),
+                 _equal((cmp.get("incremental 10% changed") or {}).get("equal_to_full"),
+                        "findings, incremental re-scan after 10% changed vs a full scan of the changed site")):
+        if line:
+            lines.append(line)
+    for key in ("incremental unchanged", "incremental 10% changed"):
+        reuse = (cmp.get(key) or {}).get("reuse")
+        if reuse:
+            lines.append(f"- {LABELS[key]}: the run's record says {reuse}")
+    memo = (cmp.get("idea-audit") or {}).get("memo")
+    if memo:
+        lines.append(f"- memo statistics of the idea-audit run: {memo}")
+    if cmp.get("stages"):
+        from stages import render as render_stages  # type: ignore  # bench/stages.py
+
+        lines += ["", "Where idea-audit's visit time goes (`python bench/stages.py STORE`):", "",
+                  render_stages(cmp["stages"])]
+    lines.append("")
+    return lines
+
+
 def render(r: dict[str, Any]) -> str:
     lines = [HEAD, "## Latest figures", "",
              f"- date: {r.get('date', '-')}", f"- machine: {r.get('machine', '-')}",
              "- versions: " + ", ".join(f"{k} {v}" for k, v in (r.get("versions") or {}).items()), ""]
     cmp = r.get("compare")
     if cmp:
-        lines += [f"### Side by side: {cmp['pages']} pages, concurrency {cmp['concurrency']} ({cmp.get('date', '')}, "
-                  f"load avg at start {', '.join(f'{x:.1f}' for x in cmp.get('load', []))})", "",
-                  "| tool | pages/min | wall s | CPU s | peak PSS MB (tree) | peak RSS-sum MB | s/page | exit "
-                  "| pages failed | browser |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-        for tool in ("floor", "idea-audit", "pa11y-ci"):
-            t = cmp.get(tool)
-            if not t:
-                continue
-            if t.get("error"):
-                lines.append(f"| {tool} | not run: {t['error']} | | | | | | |")
-                continue
-            lines.append(f"| {tool} | {t['pages_per_min']} | {t['wall_s']} | {t['cpu_s']} | {t['peak_mb']} | "
-                         f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} | "
-                         f"{_fmt(t.get('pages_failed'))} | {t.get('browser') or cmp.get('browser') or '-'} |")
-        lines += ["", f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3)",
-                  f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "
-                  "(target >= 2)"]
-        lines += [f"- CPU time (less sensitive to other load on the machine): idea-audit / floor "
-                  f"**{_fmt(cmp.get('idea_over_floor_cpu'))}**, idea-audit / pa11y-ci "
-                  f"**{_fmt(cmp.get('idea_over_pa11y_cpu'))}**"]
-        eq = cmp.get("axe_equal")
-        if eq:
-            lines.append(f"- axe findings idea-audit vs floor: {'identical' if eq['identical'] else 'DIFFERENT'} "
-                         f"({eq['pages_compared']} pages compared, {eq['violation_nodes']} violation nodes, "
-                         f"{eq['pages_differing']} pages differing; same URL set: {eq['same_urls']})")
-        if cmp.get("stages"):
-            from stages import render as render_stages  # type: ignore  # bench/stages.py
-
-            lines += ["", "Where idea-audit's visit time goes (`python bench/stages.py STORE`):", "",
-                      render_stages(cmp["stages"])]
-        lines.append("")
+        lines += render_cmp("Side by side, generated site", cmp)
+    for name, real in sorted((r.get("real") or {}).items()):
+        lines += render_cmp(f"Side by side, real site build `{name}` (`--site-dir`)", real)
     scale = r.get("scale") or {}
     if scale:
         lines += ["### idea-audit growth with pages", "",

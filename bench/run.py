@@ -41,7 +41,7 @@ OUT = BENCH / "out"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from sitegen import page_paths, serve  # noqa: E402  (bench/sitegen.py)
+from sitegen import html_paths, page_paths, serve, serve_dir  # noqa: E402  (bench/sitegen.py)
 
 from auditor import __version__  # noqa: E402
 from auditor.browser import LAUNCH_ARGS, find_browser  # noqa: E402
@@ -174,17 +174,43 @@ def run_floor(urls_file: Path, n: int, conc: int, browser: str, tag: str) -> dic
     return res
 
 
-def run_idea(base: str, n: int, conc: int, browser: str, tag: str) -> dict[str, Any]:
-    db = OUT / f"idea-{tag}.sqlite"
+def _fresh_db(db: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+def run_idea(base: str, n: int, conc: int, browser: str, tag: str, *, urls: list[str] | None = None,
+             extra: tuple[str, ...] = (), db: Path | None = None, fresh: bool = True,
+             name: str = "idea-audit") -> dict[str, Any]:
+    """One idea-audit scan. The generated site is crawled from ``/`` (its sitemap lists exactly
+    the N pages); a real site's URL list (``urls``) is given as the seeds, with no link
+    following and no sitemap, so every tool audits the same pages. ``extra``: more flags
+    (``--no-memo``, ``--incremental``); ``fresh=False`` keeps the store (incremental runs)."""
+    db = db or OUT / f"idea-{tag}.sqlite"
+    if fresh:
+        _fresh_db(db)
     report_dir = OUT / f"idea-{tag}-report"
     shutil.rmtree(report_dir, ignore_errors=True)
-    cmd = [sys.executable, "-m", "auditor", "scan", base + "/", "--max-pages", str(n), "--max-depth", "3",
-           "--concurrency", str(conc), "--db", str(db), "--out", str(report_dir), "--browser-path", browser, "-q"]
-    res = measure("idea-audit", cmd, n, OUT / f"idea-{tag}.log", env={"PYTHONPATH": str(ROOT)}, ok_codes=(0, 1))
+    seeds = [base + "/", "--max-depth", "3"] if urls is None else [*urls, "--max-depth", "0", "--no-sitemap"]
+    cmd = [sys.executable, "-m", "auditor", "scan", *seeds, "--max-pages", str(n),
+           "--concurrency", str(conc), "--db", str(db), "--out", str(report_dir), "--browser-path", browser, "-q",
+           *extra]
+    res = measure(name, cmd, n, OUT / f"idea-{tag}.log", env={"PYTHONPATH": str(ROOT)}, ok_codes=(0, 1))
     res["db"] = str(db)
+    res["flags"] = list(extra)
     return res
+
+
+def copy_store(src: str, dst: Path) -> None:
+    """A consistent copy of a finished store (SQLite's backup API: the WAL included)."""
+    import sqlite3
+
+    _fresh_db(dst)
+    a, b = sqlite3.connect(src), sqlite3.connect(str(dst))
+    with b:
+        a.backup(b)
+    a.close()
+    b.close()
 
 
 def run_pa11y(urls: list[str], conc: int, browser: str, tag: str) -> dict[str, Any]:
@@ -250,6 +276,113 @@ def compare_axe(urls: list[str], idea: dict[str, set], floor: dict[str, set]) ->
             "pages_compared": sum(1 for u in urls if u in idea and u in floor),
             "pages_differing": len(differ), "examples": differ[:3], "violation_nodes": nodes,
             "identical": not missing and not extra and not differ}
+
+
+def idea_findings(db: str) -> dict[str, Any]:
+    """The latest run's findings as a multiset of (check, page, selector, fingerprint, status),
+    and the run's record of reuse (incremental) and memo statistics."""
+    from collections import Counter
+
+    from auditor.store import Store
+
+    store = Store(db)
+    run_id = store.latest_run()
+    rows = Counter((f["check_id"], f["page_url"], f.get("selector") or "", f["fingerprint"], f["status"])
+                   for f in store.finding_dicts(run_id))
+    pages = {p["url"] for p in store.pages(run_id, summary=False)}
+    store.close()
+    return {"run": run_id, "findings": rows, "pages": pages}
+
+
+def compare_findings(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Whether two runs found the same things on the same pages (occurrence by occurrence)."""
+    fa, fb = a["findings"], b["findings"]
+    only_a, only_b = fa - fb, fb - fa
+    return {"identical": not only_a and not only_b and a["pages"] == b["pages"],
+            "findings": sum(fa.values()), "findings_other": sum(fb.values()),
+            "only_first": sum(only_a.values()), "only_second": sum(only_b.values()),
+            "same_pages": a["pages"] == b["pages"], "pages": len(a["pages"]),
+            "examples_first": [list(k) for k in list(only_a)[:3]], "examples_second": [list(k) for k in list(only_b)[:3]]}
+
+
+def run_reuse(info: dict[str, Any]) -> dict[str, Any]:
+    """What an incremental run says it reused (``run.incremental`` in its JSON result)."""
+    from auditor.store import Store
+
+    store = Store(info["db"])
+    run = store.get_run(store.latest_run()) or {}
+    store.close()
+    settings = run.get("settings") or {}
+    return {k: run.get(k) for k in ("incremental", "memo") if run.get(k) is not None} or \
+        {k: settings.get(k) for k in ("incremental",)}
+
+
+def side_by_side(tools: set[str], base: str, urls: list[str], conc: int, browser: str, tag: str,
+                 server: Any) -> dict[str, Any]:
+    """Every tool on the same pages, one after the other: the floor, idea-audit (memo on),
+    idea-audit --no-memo, pa11y-ci; then incremental re-scans against the memo run's store:
+    unchanged, and after 10% of the pages changed (each beside a full scan of the same
+    content, whose findings they must equal)."""
+    n = len(urls)
+    urls_file = OUT / f"urls-{tag}.txt"
+    urls_file.write_text("\n".join(urls) + "\n")
+    seeds = None if tag.startswith("cmp-") else urls
+    cmp: dict[str, Any] = {"pages": n, "concurrency": conc, "browser": browser, "base": base,
+                           "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                           "load": list(os.getloadavg())}
+    if "floor" in tools:
+        cmp["floor"] = run_floor(urls_file, n, conc, browser, tag)
+    if "idea-audit" in tools:
+        cmp["idea-audit"] = run_idea(base, n, conc, browser, tag, urls=seeds)
+    if "no-memo" in tools:
+        cmp["idea-audit --no-memo"] = run_idea(base, n, conc, browser, tag + "-nomemo", urls=seeds,
+                                               extra=("--no-memo",), name="idea-audit --no-memo")
+    if "pa11y-ci" in tools:
+        cmp["pa11y-ci"] = run_pa11y(urls, conc, browser, tag)
+    full = cmp.get("idea-audit") or {}
+    if "floor" in cmp and full.get("ok"):
+        cmp["axe_equal"] = compare_axe(urls, idea_axe(full["db"]), floor_axe(cmp["floor"]["out"]))
+        print(f"[bench] axe findings idea-audit vs floor: {json.dumps(cmp['axe_equal'])}", flush=True)
+    nomemo = cmp.get("idea-audit --no-memo") or {}
+    if full.get("ok") and nomemo.get("ok"):
+        cmp["memo_equal"] = compare_findings(idea_findings(full["db"]), idea_findings(nomemo["db"]))
+        print(f"[bench] findings memo vs --no-memo: {json.dumps(cmp['memo_equal'])}", flush=True)
+    if "incremental" in tools and full.get("ok"):
+        inc_db = OUT / f"idea-{tag}-inc.sqlite"
+        copy_store(full["db"], inc_db)
+        same = run_idea(base, n, conc, browser, tag + "-inc0", urls=seeds, extra=("--incremental",), db=inc_db,
+                        fresh=False, name="idea-audit --incremental (unchanged)")
+        same["reuse"] = run_reuse(same)
+        same["equal_to_full"] = compare_findings(idea_findings(full["db"]), idea_findings(str(inc_db)))
+        cmp["incremental unchanged"] = same
+        # 10% of the pages change (every tenth URL: its HTML gains a paragraph, new validators)
+        changed = [u for i, u in enumerate(urls) if i % 10 == 7]
+        server.changed = {u.removeprefix(base) or "/" for u in changed}
+        ten = run_idea(base, n, conc, browser, tag + "-inc10", urls=seeds, extra=("--incremental",), db=inc_db,
+                       fresh=False, name="idea-audit --incremental (10% changed)")
+        ten["reuse"] = run_reuse(ten)
+        ten["changed_pages"] = len(changed)
+        again = run_idea(base, n, conc, browser, tag + "-full10", urls=seeds,
+                         name="idea-audit full re-scan (10% changed)")
+        ten["equal_to_full"] = compare_findings(idea_findings(again["db"]), idea_findings(str(inc_db)))
+        server.changed = set()
+        cmp["incremental 10% changed"] = ten
+        cmp["full re-scan 10% changed"] = again
+        for key in ("incremental unchanged", "incremental 10% changed"):
+            print(f"[bench] {key}: equal to a full scan: {json.dumps(cmp[key]['equal_to_full'])}", flush=True)
+    if full.get("ok"):
+        from stages import stage_table  # type: ignore  # bench/stages.py
+
+        cmp["stages"] = stage_table(full["db"])
+    cmp["idea_over_floor_cpu"] = ratio(full, cmp.get("floor"), "cpu_s")
+    cmp["idea_over_pa11y_cpu"] = ratio(full, cmp.get("pa11y-ci"), "cpu_s")
+    cmp["idea_over_floor_wall"] = ratio(full, cmp.get("floor"), "wall_s")
+    cmp["idea_over_pa11y_speed"] = ratio(full, cmp.get("pa11y-ci"), "pages_per_min")
+    cmp["memo_over_nomemo_wall"] = ratio(full, nomemo, "wall_s")
+    cmp["nomemo_over_floor_wall"] = ratio(nomemo, cmp.get("floor"), "wall_s")
+    cmp["inc_unchanged_over_full_wall"] = ratio(cmp.get("incremental unchanged"), full, "wall_s")
+    cmp["inc_10pct_over_full_wall"] = ratio(cmp.get("incremental 10% changed"), full, "wall_s")
+    return cmp
 
 
 # -- results and README ---------------------------------------------------------------------
@@ -318,7 +451,13 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=2)
     ap.add_argument("--scale", default="100,500,2000", help="page counts for the idea-audit growth runs ('' = none)")
     ap.add_argument("--no-compare", action="store_true", help="skip the side-by-side comparison")
-    ap.add_argument("--tools", default="floor,idea-audit,pa11y-ci")
+    ap.add_argument("--tools", default="floor,idea-audit,no-memo,pa11y-ci,incremental",
+                    help="comma-separated: floor, idea-audit, no-memo, pa11y-ci, incremental")
+    ap.add_argument("--site-dir", default=None, metavar="DIR",
+                    help="a real site's build folder: served by the bench on 127.0.0.1, all tools side by side on it")
+    ap.add_argument("--urls", default=None, metavar="FILE",
+                    help="with --site-dir: the page URLs or paths to audit (default: every HTML file in DIR)")
+    ap.add_argument("--name", default=None, help="with --site-dir: the site's name in results.json (default: DIR's name)")
     ap.add_argument("--browser", default=None)
     ap.add_argument("--readme-only", action="store_true", help="re-render README.md from bench/out/results.json")
     a = ap.parse_args()
@@ -352,33 +491,34 @@ def main() -> int:
         (BENCH / "README.md").write_text(render_readme(results))
 
     tools = set(a.tools.split(","))
+    if a.site_dir:
+        server, base = serve_dir(a.site_dir)
+        if a.urls:
+            listed = [ln.strip() for ln in Path(a.urls).read_text().splitlines() if ln.strip()]
+            # a URL list of the site served elsewhere: the same paths on the bench's server
+            from urllib.parse import urlsplit
+
+            paths = [urlsplit(u).path or "/" for u in listed]
+        else:
+            paths = html_paths(a.site_dir)
+        name = a.name or Path(a.site_dir).resolve().name
+        cmp = side_by_side(tools, base, [base + p for p in paths], a.concurrency, browser, f"real-{name}", server)
+        cmp["site_dir"] = str(Path(a.site_dir).resolve())
+        server.shutdown()
+        results.setdefault("real", {})[name] = cmp
+        fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
+        fresh.setdefault("real", {})[name] = cmp
+        results.update({k: v for k, v in fresh.items() if k not in ("date", "machine", "versions", "concurrency")})
+        results_file.write_text(json.dumps(results, indent=2))
+        (BENCH / "README.md").write_text(render_readme(results))
+        print((BENCH / "README.md").read_text())
+        return 0
     if not a.no_compare:
         n, conc = a.pages, a.concurrency
         server, base = serve(n)
         urls = [base + p for p in page_paths(n)]
-        urls_file = OUT / f"urls-{n}.txt"
-        urls_file.write_text("\n".join(urls) + "\n")
-        tag = f"cmp-{n}"
-        cmp: dict[str, Any] = {"pages": n, "concurrency": conc, "browser": browser,
-                               "date": results["date"], "load": list(os.getloadavg())}
-        if "floor" in tools:
-            cmp["floor"] = run_floor(urls_file, n, conc, browser, tag)
-        if "idea-audit" in tools:
-            cmp["idea-audit"] = run_idea(base, n, conc, browser, tag)
-        if "pa11y-ci" in tools:
-            cmp["pa11y-ci"] = run_pa11y(urls, conc, browser, tag)
+        cmp = side_by_side(tools, base, urls, conc, browser, f"cmp-{n}", server)
         server.shutdown()
-        if "floor" in cmp and "idea-audit" in cmp:
-            cmp["axe_equal"] = compare_axe(urls, idea_axe(cmp["idea-audit"]["db"]), floor_axe(cmp["floor"]["out"]))
-            print(f"[bench] axe findings idea-audit vs floor: {json.dumps(cmp['axe_equal'])}", flush=True)
-        if cmp.get("idea-audit", {}).get("ok"):
-            from stages import stage_table  # type: ignore  # bench/stages.py
-
-            cmp["stages"] = stage_table(cmp["idea-audit"]["db"])
-        cmp["idea_over_floor_cpu"] = ratio(cmp.get("idea-audit"), cmp.get("floor"), "cpu_s")
-        cmp["idea_over_pa11y_cpu"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "cpu_s")
-        cmp["idea_over_floor_wall"] = ratio(cmp.get("idea-audit"), cmp.get("floor"), "wall_s")
-        cmp["idea_over_pa11y_speed"] = ratio(cmp.get("idea-audit"), cmp.get("pa11y-ci"), "pages_per_min")
         results["compare"] = cmp
         if cmp.get("idea-audit", {}).get("ok"):
             results["scale"][str(n)] = {**cmp["idea-audit"], "date": results["date"], "load": cmp["load"]}

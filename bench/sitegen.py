@@ -13,10 +13,14 @@ alt text, unlabeled inputs, low contrast, empty links, skipped heading levels).
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
 import random
 import threading
+from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 WORDS = ("the agency program benefits apply eligible application federal service grant office public "
          "information report annual review contact form health housing education veterans safety data "
@@ -33,6 +37,14 @@ table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem}.faint
 nav ul{list-style:none;display:flex;gap:1rem;flex-wrap:wrap;padding:0}img{max-width:100%}"""
 
 HEAVY_EVERY = 97
+
+#: Every response's Last-Modified (a fixed date: the site is the same in every run) and, for a
+#: page changed since (``Server.changed``), one day later. Static servers (nginx, Apache,
+#: GitHub Pages, Python's http.server) send validators; incremental re-scans rely on them.
+SITE_DATE = 1_764_547_200  # 2025-12-01 00:00 UTC
+
+#: What a changed page gains (``change_page``): a dated notice in its main content.
+CHANGE_NOTICE = b"<p>Updated: this page was revised after the first audit.</p>"
 
 
 def page_path(i: int) -> str:
@@ -109,27 +121,81 @@ def sitemap(base: str, n: int) -> bytes:
             f"{urls}</urlset>").encode()
 
 
-def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+def change_page(body: bytes) -> bytes:
+    """A page's HTML after an edit: the notice just before ``</main>`` (or at the end)."""
+    at = body.rfind(b"</main>")
+    return body[:at] + CHANGE_NOTICE + body[at:] if at >= 0 else body + CHANGE_NOTICE
 
-        def log_message(self, *args: object) -> None:  # quiet
-            pass
 
-        def _send(self, status: int, ctype: str, body: bytes, head: bool = False) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "max-age=3600")
+class Server(ThreadingHTTPServer):
+    """The HTTP server, with the set of paths changed since the first audit: their bodies gain
+    ``CHANGE_NOTICE`` and their validators change (a benchmark of incremental re-scans edits
+    the site this way, without touching any file)."""
+
+    daemon_threads = True
+    changed: set[str]  # set by _start: paths whose content changed
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Shared by the generated site and a served folder: validators (a strong ETag from the
+    body, Last-Modified) and 304 answers to conditional requests, as static servers give."""
+
+    protocol_version = "HTTP/1.1"
+    server: Server
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def _path(self) -> str:
+        return self.path.split("?", 1)[0].split("#", 1)[0]
+
+    def _send(self, status: int, ctype: str, body: bytes, head: bool = False) -> None:
+        changed = self._path() in self.server.changed and status == 200
+        if changed:
+            body = change_page(body) if ctype.startswith("text/html") else body + b"\n/* changed */\n"
+        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        modified = SITE_DATE + (86_400 if changed else 0)
+        if status == 200 and self._not_modified(etag, modified):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+            self.send_header("Content-Length", "0")
             self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        if status == 200:
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
 
-        def do_HEAD(self) -> None:
-            self.do_GET(head=True)
+    def _not_modified(self, etag: str, modified: int) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:  # RFC 9110 13.1.2: If-None-Match wins over If-Modified-Since
+            return etag in [t.strip().removeprefix("W/") for t in match.split(",")] or match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return modified <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError, IndexError):
+                return False
+        return False
 
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        raise NotImplementedError
+
+
+def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
+    class Handler(_Handler):
         def do_GET(self, head: bool = False) -> None:
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            path = self._path()
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             if path == "/":
                 return self._send(200, "text/html; charset=utf-8", render_page(0, n), head)
@@ -152,12 +218,64 @@ def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(n: int, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
-    """Serve an ``n``-page site in a daemon thread; returns (server, base URL)."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(n))
-    server.daemon_threads = True
+def dir_handler(root: Path) -> type[BaseHTTPRequestHandler]:
+    """A built site's folder (a real federal site's Jekyll/Hugo output): files as they are,
+    ``index.html`` for a folder, a real 404 otherwise; nothing outside ``root``."""
+    root = root.resolve()
+
+    class Handler(_Handler):
+        def do_GET(self, head: bool = False) -> None:
+            from urllib.parse import unquote
+
+            rel = unquote(self._path()).lstrip("/")
+            target = (root / rel).resolve()
+            if target.is_dir():
+                if not self._path().endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", self._path() + "/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            if (target != root and root not in target.parents) or not target.is_file():
+                notfound = root / "404.html"
+                body = notfound.read_bytes() if notfound.is_file() else b"<!DOCTYPE html><title>Not found</title>"
+                return self._send(404, "text/html; charset=utf-8", body, head)
+            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
+                ctype += "; charset=utf-8"
+            return self._send(200, ctype, target.read_bytes(), head)
+
+    return Handler
+
+
+def _start(handler: type[BaseHTTPRequestHandler], port: int) -> tuple[Server, str]:
+    server = Server(("127.0.0.1", port), handler)
+    server.changed = set()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def serve(n: int, port: int = 0) -> tuple[Server, str]:
+    """Serve an ``n``-page site in a daemon thread; returns (server, base URL)."""
+    return _start(make_handler(n), port)
+
+
+def serve_dir(root: str | Path, port: int = 0) -> tuple[Server, str]:
+    """Serve a built site's folder in a daemon thread; returns (server, base URL)."""
+    return _start(dir_handler(Path(root)), port)
+
+
+def html_paths(root: str | Path) -> list[str]:
+    """The URL path of every HTML page in a built site's folder ("/", "/about/", "/a/b.html")."""
+    root = Path(root)
+    out = []
+    for f in sorted(root.rglob("*.html")):
+        rel = f.relative_to(root).as_posix()
+        if rel == "404.html":
+            continue
+        out.append("/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel))
+    return out
 
 
 if __name__ == "__main__":
