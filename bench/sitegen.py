@@ -275,7 +275,7 @@ def html_paths(root: str | Path) -> list[str]:
         if rel == "404.html":
             continue
         out.append("/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel))
-    return out
+    return sorted(out)
 
 
 if __name__ == "__main__":
