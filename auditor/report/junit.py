@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..clusters import cluster_of, fix_phrase
 from ..gates import gated_findings
 
 NAME = "junit"
@@ -62,8 +63,10 @@ def _why_not_counted(f: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 def _line(f: dict[str, Any], note: str = "") -> str:
+    fix = fix_phrase(f.get("block"))
     return (f"[{f['severity']}] {f['message']}" + (f" ({note})" if note else "")
-            + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}")
+            + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}"
+            + f"\ncluster: {cluster_of(f)}" + (f" ({fix})" if fix else ""))
 
 
 def case_name(page: str, f: dict[str, Any], of: int) -> str:
