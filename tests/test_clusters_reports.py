@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 from conftest import ROOT, load_json, run_cli
+from junitparser import JUnitXml
 from test_scoring_reports import _text
 
 from auditor import clusters
@@ -27,6 +28,7 @@ from auditor.report import sarif as sarif_report
 from auditor.store import Store
 
 SCHEMA = json.loads((ROOT / "auditor" / "schemas" / "result.schema.json").read_text())
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 HOSTILE = "<script>alert(1)</script>"
 PAGES = 4
 
@@ -91,7 +93,11 @@ def test_reports_count_fixes_and_escape_page_text(tmp_path) -> None:
     run = sarif["runs"][0]
     assert run["properties"]["fixes"] == 1 + PAGES
     assert {r["properties"]["clusterId"] for r in run["results"]} == {f["cluster_id"] for f in result["findings"]}
+    jsonschema.Draft7Validator(SARIF_SCHEMA).validate(sarif)
     junit = junit_report.render(result)
+    suite = JUnitXml.fromstring(junit.encode("utf-8"))
+    suite = next(iter(suite))
+    assert {p.name: p.value for p in suite.properties()} == {"fixes": str(1 + PAGES)}
     assert HOSTILE not in junit
     assert junit.count("failure type=") == 2 * PAGES  # gates and JUnit still count occurrences
     assert junit.count(f"cluster: {result['clusters'][0]['id']} (fix once in the footer") == PAGES

@@ -145,6 +145,10 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     fh.write(_tag("testsuites", root) + "\n")
     for rid, name, counts, cases in suites:
         fh.write("  " + _tag("testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}}) + "\n")
+        fixes = {cluster_of(data[2]) for kind, data in cases if kind == "fail"}
+        if fixes:  # what the failures are to fix: 'fix once' clusters (failures count occurrences)
+            fh.write('    <properties>\n      ' + _tag("property", {"name": "fixes", "value": str(len(fixes))}, " />")
+                     + "\n    </properties>\n")
         for kind, data in cases:
             if kind == "fail":
                 cid, name, f = data
