@@ -32,6 +32,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from .model import (
     _ABS_URL,
     _ATTR,
@@ -77,8 +79,8 @@ _SKIP_TEXT = frozenset({"script", "style", "template", "noscript"})
 _OPEN_TAG = re.compile(r"<\s*([A-Za-z][\w:-]*)")
 
 
-__all__ = ["assign", "block_cluster_id", "cluster_of", "enclosing_block", "fix_phrase", "locate", "singleton_id",
-           "summarize", "template_fingerprint"]
+__all__ = ["PageIndex", "assign", "block_cluster_id", "cluster_of", "enclosing_block", "fix_phrase", "locate_in_block",
+           "singleton_id", "summarize", "template_fingerprint"]
 
 
 def block_cluster_id(check_id: str, template: str, path: str, identity: str) -> str:
@@ -89,18 +91,158 @@ def block_cluster_id(check_id: str, template: str, path: str, identity: str) -> 
 
 # -- locating an element --------------------------------------------------------------------
 
-@lru_cache(maxsize=2048)
-def _compiled(selector: str):
-    """The selector compiled to an XPath evaluator, or None when it is not CSS cssselect knows
-    (axe-core writes plain CSS; a few pseudo-classes are browser-only)."""
-    from cssselect import SelectorError
-    from lxml.cssselect import CSSSelector
-    from lxml.etree import XPathError
+class _Unsupported(Exception):
+    """A selector feature the matcher does not know: the finding stays a singleton."""
+
+
+_NTH = {"nth-child": (False, False), "nth-last-child": (False, True), "nth-of-type": (True, False),
+        "nth-last-of-type": (True, True)}
+_PSEUDO = {"first-child", "last-child", "only-child", "first-of-type", "last-of-type", "only-of-type", "root",
+           "empty"}
+
+
+@lru_cache(maxsize=4096)
+def _parsed(selector: str):
+    """The selector's parse tree (cssselect), or None when it is not one plain CSS selector the
+    matcher knows (a selector list, a pseudo-element, :hover, :has()...)."""
+    from cssselect import SelectorError, parse
+    from cssselect.parser import parse_series
 
     try:
-        return CSSSelector(selector, translator="html")
-    except (SelectorError, XPathError, ValueError, TypeError):
+        found = parse(selector)
+    except (SelectorError, ValueError, TypeError):
         return None
+    if len(found) != 1 or found[0].pseudo_element is not None:
+        return None
+    tree = found[0].parsed_tree
+
+    def check(node) -> None:  # every node a kind _match knows; nth arguments parsed once
+        kind = type(node).__name__
+        if kind == "Element":
+            if node.namespace not in (None, "*"):
+                raise _Unsupported(kind)
+        elif kind in ("Hash", "Class", "Attrib"):
+            if kind == "Attrib" and (node.namespace not in (None, "*") or node.operator not in
+                                     ("exists", "=", "~=", "^=", "$=", "*=", "|=", "!=")):
+                raise _Unsupported(kind)
+            check(node.selector)
+        elif kind == "Function":
+            if node.name not in _NTH:
+                raise _Unsupported(node.name)
+            node._ia_series = parse_series(node.arguments)
+            check(node.selector)
+        elif kind == "Pseudo":
+            if node.ident not in _PSEUDO:
+                raise _Unsupported(node.ident)
+            check(node.selector)
+        elif kind == "Negation":
+            check(node.selector)
+            check(node.subselector)
+        elif kind == "CombinedSelector":
+            if node.combinator not in (" ", ">", "+", "~"):
+                raise _Unsupported(node.combinator)
+            check(node.selector)
+            check(node.subselector)
+        else:
+            raise _Unsupported(kind)
+
+    try:
+        check(tree)
+    except (_Unsupported, ValueError, TypeError):
+        return None
+    return tree
+
+
+@lru_cache(maxsize=4096)
+def _subject_xpath(selector: str):
+    """libxml2's search for candidates of the selector (a superset of its matches), so a page's
+    10,000 links are not each looked at in Python. None when it cannot be built."""
+    tree = _parsed(selector)
+    if tree is None:
+        return None
+    # The whole selector when libxml2 runs it fast: its first compound names a tag or an id (a
+    # name test, not a class test on every element) and nothing counts siblings (``nth-child``
+    # is a count of preceding siblings per element: quadratic on a long list). Else its last
+    # compound: a superset, which _match then narrows.
+    first = selector.lstrip()[:1]
+    if (first in "." + "[" + ":" + "*") or re.search(r"nth-|-child|-of-type", selector):
+        while type(tree).__name__ == "CombinedSelector":
+            tree = tree.subselector
+    try:
+        from cssselect import HTMLTranslator
+
+        return etree.XPath("descendant-or-self::" + str(HTMLTranslator().xpath(tree)))
+    except Exception:  # a translation cssselect refuses: the Python scan of the tag decides
+        return None
+
+
+def _rightmost_tag(node) -> str:
+    """The tag the selector's subject must have ("*" for any)."""
+    while type(node).__name__ != "Element":
+        node = node.subselector if type(node).__name__ == "CombinedSelector" else node.selector
+    return (node.element or "*").lower()
+
+
+def _elements(parent) -> list:
+    return [c for c in parent if isinstance(c.tag, str)]
+
+
+def _match(node, el) -> bool:
+    """Whether element ``el`` matches the parsed selector ``node`` (right to left, as browsers do)."""
+    kind = type(node).__name__
+    if kind == "Element":
+        return node.element in (None, "*") or str(el.tag).lower() == node.element.lower()
+    if kind == "CombinedSelector":
+        if not _match(node.subselector, el):
+            return False
+        if node.combinator == ">":
+            parent = el.getparent()
+            return parent is not None and _match(node.selector, parent)
+        if node.combinator == " ":
+            return any(_match(node.selector, a) for a in el.iterancestors())
+        previous = [s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str)]
+        if node.combinator == "+":
+            return bool(previous) and _match(node.selector, previous[0])
+        return any(_match(node.selector, s) for s in previous)  # "~"
+    if not _match(node.selector, el):
+        return False
+    if kind == "Hash":
+        return el.get("id") == node.id
+    if kind == "Class":
+        return node.class_name in (el.get("class") or "").split()
+    if kind == "Attrib":
+        have = el.get(node.attrib.lower())
+        if node.operator == "exists":
+            return have is not None
+        want = getattr(node.value, "value", node.value) or ""
+        if node.operator == "!=":
+            return have != want
+        if have is None:
+            return False
+        return {"=": have == want, "~=": want in have.split(), "^=": bool(want) and have.startswith(want),
+                "$=": bool(want) and have.endswith(want), "*=": bool(want) and want in have,
+                "|=": have == want or have.startswith(want + "-")}[node.operator]
+    if kind == "Negation":
+        return not _match(node.subselector, el)
+    parent = el.getparent()
+    siblings = _elements(parent) if parent is not None else [el]
+    if kind == "Function":
+        of_type, from_end = _NTH[node.name]
+        pool = [s for s in siblings if s.tag == el.tag] if of_type else siblings
+        if from_end:
+            pool = pool[::-1]
+        n = pool.index(el) + 1
+        a, b = node._ia_series
+        return n == b if a == 0 else (n - b) % a == 0 and (n - b) // a >= 0
+    # Pseudo
+    ident = node.ident
+    if ident == "root":
+        return parent is None
+    if ident == "empty":
+        return len(el) == 0 and not el.text
+    same = [s for s in siblings if s.tag == el.tag] if ident.endswith("-of-type") else siblings
+    first, last = same[0] is el, same[-1] is el
+    return {"first": first, "last": last, "only": first and last}[ident.split("-")[0]]
 
 
 def _fold(value: str) -> str:
@@ -131,27 +273,102 @@ def _element_open_tag(el) -> str:
     return _tag_identity(str(el.tag).lower(), {str(k).lower(): str(v) for k, v in el.attrib.items()})
 
 
-def locate(doc, selector: str, snippet: str = ""):
-    """The one element ``selector`` names in ``doc``, or None when that is not certain.
+class PageIndex:
+    """One page's parsed document with what locating findings needs, built lazily and once:
+    its outermost shared blocks, elements by tag (inside blocks; in the whole document) and
+    their start-tag identities."""
 
-    Certain means: a plain CSS selector (not an iframe ``|`` or shadow-DOM ``>>>`` path) that
-    matches exactly one element whose start tag has the snippet's tag and identity attributes
-    (when the snippet has a start tag; a selector that matches several elements is settled by
-    that test or not at all)."""
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self._blocks: list | None = None
+        self._in_blocks: dict[str, list] = {}
+        self._everywhere: dict[str, list | None] = {}
+        self._identity: dict[Any, str] = {}  # lxml elements hash by identity; held here, so stable
+
+    def blocks(self) -> list:
+        """The shared blocks not inside another one."""
+        if self._blocks is None:
+            # landmark tags by lxml's C iteration, role/class blocks by one compiled XPath
+            # (``descendant::`` from the document: ~0.4 us an element, a third of ``//*``)
+            found = [el for el in dict.fromkeys((*self.doc.iter(*_BLOCK_TAGS), *_BLOCK_XPATH(self.doc))) if _kind(el)]
+            inside = set(found)
+            self._blocks = [el for el in found if not any(a in inside for a in el.iterancestors())]
+        return self._blocks
+
+    def in_blocks(self, tag: str) -> list:
+        if tag not in self._in_blocks:
+            self._in_blocks[tag] = [el for b in self.blocks() for el in (b.iter() if tag == "*" else b.iter(tag))
+                                    if isinstance(el.tag, str)]
+        return self._in_blocks[tag]
+
+    def everywhere(self, tag: str) -> list | None:
+        """Every element of ``tag`` in the document; None for "*" or more than the cap."""
+        if tag not in self._everywhere:
+            out: list | None = []
+            if tag == "*":
+                out = None
+            else:
+                for el in self.doc.iter(tag):
+                    out.append(el)
+                    if len(out) > MAX_TAG_ELEMENTS:
+                        out = None
+                        break
+            self._everywhere[tag] = out
+        return self._everywhere[tag]
+
+    def identity(self, el) -> str:
+        got = self._identity.get(el)
+        if got is None:
+            got = self._identity[el] = _element_open_tag(el)
+        return got
+
+
+_BLOCK_TAGS = ("header", "footer", "nav", "aside", "search")
+_BLOCK_XPATH = etree.XPath("descendant::*[@role or contains(@class, 'usa-')]")
+"""With _BLOCK_TAGS, every element that may be a shared block (:func:`_kind` decides)."""
+
+MAX_TAG_ELEMENTS = 20000
+"""Elements of one tag a page may have for a finding on it to be located (bounds the work)."""
+
+
+def locate_in_block(index: PageIndex, selector: str, snippet: str = ""):
+    """The element ``selector`` names when it is certainly one element inside a shared block,
+    else None (not in a block, or not certain).
+
+    Certain means: one plain CSS selector (not an iframe ``|`` or shadow-DOM ``>>>`` path) that
+    matches exactly one element of the whole document whose start tag has the snippet's tag and
+    identity attributes (when the snippet has a start tag). The selector is matched right to
+    left against candidates (the snippet's tag), never run over the whole document: a finding
+    with no candidate inside a block is settled without looking further."""
     selector = (selector or "").strip()
     if not selector or len(selector) > MAX_SELECTOR_CHARS or "|" in selector or ">>>" in selector:
         return None
-    compiled = _compiled(selector)
-    if compiled is None:
+    tree = _parsed(selector)
+    if tree is None:
         return None
-    try:
-        matches = compiled(doc)
-    except Exception:  # an XPath lxml cannot evaluate on this document: not certain
-        return None
+    tag = _rightmost_tag(tree)
     want = _snippet_open_tag(snippet) if snippet else None
     if want is not None:
-        matches = [m for m in matches if isinstance(m.tag, str) and _element_open_tag(m) == want]
-    return matches[0] if len(matches) == 1 else None
+        snippet_tag = want[1:-1].split(" ", 1)[0]
+        if tag not in ("*", snippet_tag):
+            return None
+        tag = snippet_tag
+
+    def fits(el) -> bool:  # the selector first: it rejects most elements at their tag or parent
+        return _match(tree, el) and (want is None or index.identity(el) == want)
+
+    if not any(fits(el) for el in index.in_blocks(tag)):
+        return None
+    everywhere = index.everywhere(tag) if (subject := _subject_xpath(selector)) is None else subject(index.doc)
+    if everywhere is None or len(everywhere) > MAX_TAG_ELEMENTS:
+        return None
+    found = None
+    for el in everywhere:
+        if fits(el):
+            if found is not None:
+                return None  # two elements fit: not certain which one the finding is about
+            found = el
+    return found
 
 
 # -- the enclosing shared block -------------------------------------------------------------
@@ -279,27 +496,27 @@ def assign(findings: list[Finding], html: str, page_url: str) -> None:
         return
     from checks._html import parse  # cached: the page's checks parsed the same HTML
 
-    doc = parse(html)
-    base = _base_url(doc, page_url)
+    index = PageIndex(parse(html))
+    if not index.blocks():
+        return
+    base = _base_url(index.doc, page_url)
     located: dict[tuple[str, str], Any] = {}
-    templates: dict[int, tuple[str | None, dict[str, str]]] = {}
+    templates: dict[Any, tuple[str | None, dict[str, str]]] = {}
     for f in wanted:
         key = (f.selector, (_snippet_open_tag(f.snippet) or "") if f.snippet else "")
         if key not in located:
             if len(located) >= MAX_SELECTORS_PER_PAGE:
                 continue
-            located[key] = locate(doc, f.selector, f.snippet)
+            located[key] = locate_in_block(index, f.selector, f.snippet)
         el = located[key]
-        if el is None:
-            continue
-        found = enclosing_block(el)
+        found = enclosing_block(el) if el is not None else None
         if found is None:
             continue
         block, words, landmark = found
-        if id(block) not in templates:
-            templates[id(block)] = (template_fingerprint(block, base),
-                                    {"name": words, "landmark": landmark, "selector": block_selector(block)})
-        template, named = templates[id(block)]
+        if block not in templates:
+            templates[block] = (template_fingerprint(block, base),
+                                {"name": words, "landmark": landmark, "selector": block_selector(block)})
+        template, named = templates[block]
         if template is None:
             continue
         f.cluster_id = block_cluster_id(f.check_id, template, relative_path(block, el), element_identity(f.snippet))

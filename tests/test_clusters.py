@@ -181,3 +181,48 @@ def test_summarize_orders_by_severity_then_pages() -> None:
     assert footer["pages"] == 3 and footer["occurrences"] == 3 and footer["block"]["name"] == "footer"
     assert footer["example_pages"] == ["https://agency.gov/", "https://agency.gov/about/", "https://agency.gov/services/"]
     assert out[0]["block"] is None and out[0]["pages"] == 1
+
+
+MATCHER_SELECTORS = [
+    "footer > ul > li:nth-child(1) > a", "li:nth-child(2n+1) > a", "li:nth-last-child(1)", "li:nth-of-type(2)",
+    "ul li:first-child a", "li:last-child", "li:only-child", "a:first-of-type", "p:last-of-type", "p:only-of-type",
+    "#main > p", "main p + p", "h1 ~ p", "a[href]", 'a[href="/privacy/"]', 'a[href^="/pr"]', 'a[href$="ivacy/"]',
+    'a[href*="oi"]', 'a[class~="usa-current"]', 'html[lang|="en"]', 'a[aria-current!="page"]', "a:not(.usa-current)",
+    ".usa-nav-link.usa-current", "section.usa-banner > p", "nav[aria-label='Primary'] a", "*:root", "li:empty",
+    "header *", "body > *",
+]
+
+
+def test_matcher_agrees_with_lxml_cssselect() -> None:
+    # differential test: the right-to-left matcher against cssselect's XPath translation
+    from lxml.cssselect import CSSSelector
+
+    from checks._html import parse
+
+    doc = parse(page("/about/", main="<h1>T</h1><p>a</p><p>b <a href='/x'>x</a></p><ul><li></li></ul>"))
+    elements = [el for el in doc.iter() if isinstance(el.tag, str)]
+    for sel in MATCHER_SELECTORS:
+        tree = clusters._parsed(sel)
+        assert tree is not None, sel
+        expected = set(CSSSelector(sel, translator="html")(doc))
+        got = {el for el in elements if clusters._match(tree, el)}
+        assert got == expected, sel
+        assert expected, f"{sel} matches nothing: a weak case"
+
+
+def test_selectors_the_matcher_does_not_know_are_singletons() -> None:
+    for sel in ["a:hover", "a::before", "a, p", "li:has(a)", "a:is(.x)", "svg|a"]:
+        assert clusters._parsed(sel) is None, sel
+
+
+def test_a_twin_outside_the_block_makes_it_uncertain() -> None:
+    # the same link in the header and the footer: a selector that matches both cannot say which
+    html = ('<html><body><header><a href="/privacy/">Privacy</a></header><main><a href="/privacy/">Privacy</a>'
+            '</main><footer><a href="/privacy/">Privacy</a></footer></body></html>')
+    url = "https://agency.gov/"
+    both, in_footer, in_main = assigned(html, url, finding(url, 'a[href="/privacy/"]', PRIVACY),
+                                        finding(url, 'footer a[href="/privacy/"]', PRIVACY),
+                                        finding(url, "main > a", PRIVACY))
+    assert both.block is None
+    assert in_footer.block is not None and in_footer.block["name"] == "footer"
+    assert in_main.block is None
