@@ -15,9 +15,15 @@ even though the navigation's current item differs. A block whose markup differs 
 else (another link, other text) is another template: another cluster. Findings not in a shared
 block, and findings that cannot be located with certainty (a selector that matches nothing or
 several elements, iframe and shadow-DOM paths, an element whose tag or identity attributes differ
-from the snippet's), are singletons: their cluster id is derived from their own fingerprint.
+from the snippet's, CSS the matcher does not know), are singletons: their cluster id is derived
+from their own fingerprint.
 A wrong merge would tell a developer a problem is fixed in one place when it is not, so every
 doubt ends in a singleton.
+
+Locating is bounded work: the page's blocks are found once (libxml2), a finding's selector is
+matched right to left against candidate elements in the blocks first (most findings are in the
+main content and stop there), and only a finding with a candidate in a block is checked for
+uniqueness over the whole page.
 
 Clusters are a view: scores, gates and baselines still count occurrences (fingerprints).
 """
@@ -76,7 +82,6 @@ _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _MARKER_CLASS = re.compile(r"(?i)(?:^|[-_])(?:current|active|selected)(?:[-_]|$)")
 """Classes that mark the page being shown (``usa-current``, ``is-active``, ``current-menu-item``)."""
 _SKIP_TEXT = frozenset({"script", "style", "template", "noscript"})
-_OPEN_TAG = re.compile(r"<\s*([A-Za-z][\w:-]*)")
 
 
 __all__ = ["PageIndex", "assign", "block_cluster_id", "cluster_of", "enclosing_block", "fix_phrase", "locate_in_block",
