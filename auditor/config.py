@@ -341,6 +341,8 @@ def apply_policy(result: dict[str, Any], cfg: Config) -> None:
         result["findings"] = kept
         result["ignored"] = ignored
         result["summary"]["ignored"] = len(ignored)
+    from .clusters import summarize
     from .report import summarize_findings
 
     result["summary"].update(summarize_findings(result["findings"]))
+    result["clusters"] = summarize(result["findings"])  # severities and the kept findings changed

@@ -74,10 +74,18 @@ class Finding:
     selector: str = ""
     snippet: str = ""
     fingerprint: str = ""
+    cluster_id: str = ""
+    """The 'fix once' cluster (auditor/clusters.py): findings of one check on the same element
+    of the same shared block (footer, header...) on many pages share it; else a singleton id
+    derived from the fingerprint."""
+    block: dict[str, str] | None = None
+    """The shared block the element is in ({"name", "landmark", "selector"}), None outside one."""
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
             self.fingerprint = fingerprint(self.check_id, self.page_url, self.selector, self.snippet)
+        if not self.cluster_id:
+            self.cluster_id = singleton_id(self.fingerprint)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -154,6 +162,16 @@ def fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str =
     element = f"html:{identity}" if identity else f"css:{selector.strip()}"
     basis = "\x1f".join([f"v{FINGERPRINT_VERSION}", check_id, url_path(page_url), element])
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
+
+
+CLUSTER_VERSION = 1
+
+
+def singleton_id(fingerprint: str) -> str:
+    """The cluster id of a finding that is its own fix: derived from its fingerprint (so stable
+    across runs, like it). Block clusters (auditor/clusters.py) start with "b", these with "s"."""
+    basis = "\x1f".join([f"v{CLUSTER_VERSION}", fingerprint])
+    return "s" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:15]
 
 
 def legacy_fingerprint(check_id: str, page_url: str, selector: str = "", snippet: str = "") -> str:

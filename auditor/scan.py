@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import __version__, checking, environment, heap
+from . import __version__, checking, clusters, environment, heap
 from .browser import find_browser
 from .crawl import (
     DUPLICATE,
@@ -775,6 +775,8 @@ class Scanner:
         for spec, out in checking.run_page_checks(self.specs, art, self.staging):
             outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
+        # 'fix once' clusters: the page's HTML is parsed already (checks/_html.parse is cached)
+        clusters.assign(findings, art.html, art.final_url or art.url)
         return outcomes, findings, checking.summarize(art)
 
     async def _finish_site(self, site: SiteArtifacts, frontier: Frontier) -> None:

@@ -29,7 +29,7 @@ DEFAULT_DB = Path(".idea-audit") / "runs.sqlite"
 
 _FINDING_KEYS = frozenset(f.name for f in fields(Finding))
 #: Finding fields whose values repeat across pages (shared by ``Store.finding_dicts``).
-_SHARED_STRINGS = ("check_id", "status", "severity", "page_url", "message", "help_url", "fix_hint")
+_SHARED_STRINGS = ("check_id", "status", "severity", "page_url", "message", "help_url", "fix_hint", "cluster_id")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -396,6 +396,7 @@ class Store:
         read-only."""
         strings: dict[str, str] = {}
         lists: dict[tuple[str, ...], list[str]] = {}
+        blocks: dict[tuple[Any, ...], dict[str, str]] = {}
         out = []
         for (data,) in self.db.execute("SELECT data FROM findings WHERE run_id=? ORDER BY rowid", (run_id,)):
             d = json.loads(data)
@@ -409,6 +410,9 @@ class Store:
                 v = d[k]
                 if isinstance(v, list):
                     d[k] = lists.setdefault(tuple(v), v)
+            b = d["block"]
+            if isinstance(b, dict):  # the same footer's block on every page: one dict
+                d["block"] = blocks.setdefault(tuple(sorted(b.items())), b)
             out.append(d)
         return out
 

@@ -142,7 +142,7 @@ def test_sarif_validates_against_the_official_schema(legacy_run):
 
 def test_markdown_and_csv(legacy_run):
     md = (legacy_run["out"] / "idea-audit.md").read_text()
-    assert "| Accessible (idea-3a1) |" in md and "### Top findings" in md and "**critical** `" in md
+    assert "| Accessible (idea-3a1) |" in md and "### Top fixes" in md and "**critical** `" in md
     import csv
 
     rows = list(csv.DictReader((legacy_run["out"] / "idea-audit.csv").open()))

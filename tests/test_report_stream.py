@@ -18,6 +18,7 @@ import pytest
 from test_scorecard_scale import synthetic_result
 
 from auditor import report, scoring
+from auditor.clusters import cluster_of
 from auditor.gates import gated_findings
 from auditor.model import Finding, PageArtifacts, Severity, Status
 from auditor.report import junit, sarif
@@ -151,6 +152,11 @@ def _junit_elementtree(result: dict[str, Any]) -> str:
             ET.SubElement(case, "skipped", message=f"the check could not run on {checks[cid]['outcomes']['error']} page(s)")
             counts["tests"] += 1
             counts["skipped"] += 1
+        fixes = {cluster_of(f) for fs in cases.values() for f in fs if id(f) in gated}
+        if fixes:  # the failures' fix-once clusters, ahead of the testcases
+            props = ET.Element("properties")
+            ET.SubElement(props, "property", name="fixes", value=str(len(fixes)))
+            suite.insert(0, props)
         for k, v in counts.items():
             suite.set(k, str(v))
             totals[k] += v

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-from .. import __version__, checking, environment, history, requirements, scoring, section508
+from .. import __version__, checking, clusters, environment, history, requirements, scoring, section508
 from ..crawl import SKIP_REASONS
 from ..store import Store
 
@@ -41,6 +41,8 @@ def reporters() -> dict[str, ModuleType]:
 def summarize_findings(findings: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "findings": len(findings),
+        # 'fix once' clusters: the same problem on one shared block across pages is one fix
+        "fixes": len({clusters.cluster_of(f) for f in findings}),
         "by_status": dict(Counter(f["status"] for f in findings)),
         "by_severity": {s: n for s in SEVERITY_ORDER if (n := sum(1 for f in findings if f["severity"] == s))},
     }
@@ -167,6 +169,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
         "skipped": {r: skipped.get(r, 0) for r in SKIP_REASONS},
         "skipped_examples": store.skipped_samples(run_id),
         "findings": findings,
+        "clusters": clusters.summarize(findings),
         "scores": scores.to_dict(),
         "requirements": [{"id": r.id, "short": r.short, "citation": r.citation, "text": r.text,
                           "weight": r.weight, "manual": r.manual} for r in requirements.REQUIREMENTS],

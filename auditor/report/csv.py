@@ -6,13 +6,14 @@ import csv as _csv
 import io
 from typing import IO, Any
 
+from ..clusters import cluster_of
 from .safe import csv_cell
 
 NAME = "csv"
 EXTENSION = "csv"
 
 COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url", "selector", "snippet", "message",
-           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester")
+           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester", "cluster_id", "block")
 
 
 def render(result: dict[str, Any]) -> str:
@@ -27,7 +28,13 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     for f in result["findings"]:
         row = []
         for c in COLUMNS:
-            v = f.get(c, "")
+            if c == "cluster_id":
+                v = cluster_of(f)
+            elif c == "block":  # "footer footer.usa-footer": where the fix-once cluster's block is
+                b = f.get("block")
+                v = f"{b['name']} {b['selector']}" if b else ""
+            else:
+                v = f.get(c, "")
             if isinstance(v, list):
                 v = " ".join(v)
             row.append(csv_cell("" if v is None else str(v)))

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from .. import scoring
+from .. import clusters, scoring
 from . import NOTHING_AUDITED, pacing_note
 
 NAME = "html"
@@ -83,18 +83,43 @@ def _status_of(fs: list[dict[str, Any]]) -> str:
 
 def _elements(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Aggregate a check's findings by element: the same header/footer problem on 2,000 pages
-    is one entry with a page count, not 2,000 entries."""
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    is one entry with a page count, not 2,000 entries. Findings of one 'fix once' cluster (the
+    same element of the same shared block, auditor/clusters.py) are one entry even where axe-core
+    wrote their selectors differently; other findings are grouped by selector and snippet."""
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
     for f in fs:
-        key = (f.get("selector") or "", (f.get("snippet") or "")[:SNIPPET_CHARS])
+        block = f.get("block")
+        snippet = (f.get("snippet") or "")[:SNIPPET_CHARS]
+        key = ("cluster", clusters.cluster_of(f)) if block else ("element", f.get("selector") or "", snippet)
         g = groups.get(key)
         if g is None:
-            g = groups[key] = {"selector": key[0], "snippet": key[1], "message": f.get("message") or "",
-                               "fix_hint": f.get("fix_hint") or "", "pages": [], "count": 0}
+            g = groups[key] = {"selector": f.get("selector") or "", "snippet": snippet,
+                               "message": f.get("message") or "", "fix_hint": f.get("fix_hint") or "",
+                               "fix": clusters.fix_phrase(block), "pages": [], "count": 0, "_seen": set(),
+                               "where": f"{block['name']} ({block['selector']})" if block else ""}
         g["count"] += 1
-        if f["page_url"] not in g["pages"]:
+        if f["page_url"] not in g["_seen"]:
+            g["_seen"].add(f["page_url"])
             g["pages"].append(f["page_url"])
+    for g in groups.values():
+        del g["_seen"]
     return sorted(groups.values(), key=lambda g: -g["count"])
+
+
+def fixes_note(fs: list[dict[str, Any]]) -> dict[str, Any]:
+    """How many fixes a check's findings are, and the biggest shared-block fix among them:
+    {"fixes": n, "fix": "fix once in the footer (footer.usa-footer)" or "", "fix_pages": pages
+    the biggest block cluster covers}."""
+    by_cluster: dict[str, set[str]] = defaultdict(set)
+    blocks: dict[str, dict[str, Any]] = {}
+    for f in fs:
+        cid = clusters.cluster_of(f)
+        by_cluster[cid].add(f["page_url"])
+        if f.get("block"):
+            blocks[cid] = f["block"]
+    best = max(blocks, key=lambda c: (len(by_cluster[c]), c), default=None)
+    return {"fixes": len(by_cluster), "fix": clusters.fix_phrase(blocks[best]) if best else "",
+            "fix_pages": len(by_cluster[best]) if best else 0}
 
 
 def section508_ids(fs: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -129,6 +154,7 @@ def group_findings(result: dict[str, Any]) -> list[dict[str, Any]]:
             status = _status_of(fs)
             severity = _severity_of(fs)
             items.append({"id": cid, "meta": _meta(result, cid), "count": len(fs), "pages": len(pages),
+                          **fixes_note(fs),
                           "status": status, "severity": severity, "elements": elements[:ELEMENTS_PER_CHECK],
                           "more_elements": max(0, len(elements) - ELEMENTS_PER_CHECK), **section508_ids(fs),
                           "reason": _reason(fs, _meta(result, cid)["failure_title"]),

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..clusters import cluster_of, fix_phrase
 from ..gates import gated_findings
 
 NAME = "junit"
@@ -62,8 +63,10 @@ def _why_not_counted(f: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 def _line(f: dict[str, Any], note: str = "") -> str:
+    fix = fix_phrase(f.get("block"))
     return (f"[{f['severity']}] {f['message']}" + (f" ({note})" if note else "")
-            + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}")
+            + f"\nselector: {f.get('selector') or '-'}\nhelp: {f.get('help_url') or '-'}"
+            + f"\ncluster: {cluster_of(f)}" + (f" ({fix})" if fix else ""))
 
 
 def case_name(page: str, f: dict[str, Any], of: int) -> str:
@@ -142,6 +145,10 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     fh.write(_tag("testsuites", root) + "\n")
     for rid, name, counts, cases in suites:
         fh.write("  " + _tag("testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}}) + "\n")
+        fixes = {cluster_of(data[2]) for kind, data in cases if kind == "fail"}
+        if fixes:  # what the failures are to fix: 'fix once' clusters (failures count occurrences)
+            fh.write('    <properties>\n      ' + _tag("property", {"name": "fixes", "value": str(len(fixes))}, " />")
+                     + "\n    </properties>\n")
         for kind, data in cases:
             if kind == "fail":
                 cid, name, f = data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import scoring
+from .. import clusters, scoring
 from . import pacing_note
 
 NAME = "md"
@@ -20,6 +20,10 @@ def esc(text: Any) -> str:
     s = " ".join(str(text).split())[:300]
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _n(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def _score(v: float | None) -> str:
@@ -105,16 +109,26 @@ def render(result: dict[str, Any]) -> str:
     actionable = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
     if base:
         actionable = [f for f in actionable if f.get("baseline_state") == "new"]
-    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
-    actionable.sort(key=lambda f: -rank.get(f["severity"], 0))
-    lines += ["", f"### Top {'new ' if base else ''}findings", ""]
-    if not actionable:
+    # 'fix once' clusters: the same problem on one shared block across pages is one line
+    fixes = clusters.summarize(actionable)
+    new = "new " if base else ""
+    lines += ["", f"### Top {new}fixes", ""]
+    if not fixes:
         lines.append("None.")
-    for f in actionable[:TOP]:
-        where = f" — element {esc(f['selector'][:120])}" if f.get("selector") else ""
-        lines.append(f"- **{f['severity']}** `{f['check_id']}` on {esc(f['page_url'])}: {esc(f['message'])}{where}")
-    if len(actionable) > TOP:
-        lines.append(f"- …and {len(actionable) - TOP} more (see the HTML scorecard or SARIF).")
+    else:
+        lines += [f"{_n(len(actionable), new + 'finding')}, {_n(len(fixes), new + 'fix', new + 'fixes')}: "
+                  "findings on the same element of a shared block (header, navigation, footer) are one fix.", ""]
+    for c in fixes[:TOP]:
+        if c["block"]:
+            where = f"on {_n(c['pages'], 'page')}: {esc(clusters.fix_phrase(c['block']))}"
+        else:
+            page = c["example_pages"][0] if c["example_pages"] else "site"
+            where = f"on {esc(page)}" + (f" ({c['occurrences']} times)" if c["occurrences"] > 1 else "")
+        element = f" — element {esc(c['selector'][:120])}" if c["selector"] and not c["block"] else ""
+        lines.append(f"- **{c['severity']}** `{c['check_id']}` {where}: {esc(c['message'])}{element}")
+    if len(fixes) > TOP:
+        lines.append(f"- …and {_n(len(fixes) - TOP, 'more fix', 'more fixes')} (see the HTML scorecard or the JSON "
+                     "result's clusters).")
     if base and base["fixed_findings"]:
         lines += ["", "### Fixed since the baseline", ""]
         for f in base["fixed_findings"][:TOP]:

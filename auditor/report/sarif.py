@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+from ..clusters import cluster_of
 from .stream import Lazy, write_json
 
 NAME = "sarif"
@@ -165,6 +166,8 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
                              **({"endTimeUtc": run["finished"]} if run.get("finished") else {})}],
             "results": Lazy(_results(result, index)),
             "properties": {"scores": result["scores"]["requirements"], "overallScore": result["scores"]["overall"],
+                           "findings": len(result["findings"]),
+                           "fixes": len({cluster_of(f) for f in result["findings"]}),
                            **({"gates": result["gates"]} if result.get("gates") else {})},
         }],
     }
@@ -196,7 +199,11 @@ def _results(result: dict[str, Any], index: dict[str, int]) -> Iterator[dict[str
                            "baseline": f.get("baseline") or [], "trustedTester": f.get("trusted_tester") or [],
                            **({"selector": f["selector"]} if f.get("selector") else {}),
                            **({"snippet": f["snippet"]} if f.get("snippet") else {}),
-                           **({"fixHint": f["fix_hint"]} if f.get("fix_hint") else {})},
+                           **({"fixHint": f["fix_hint"]} if f.get("fix_hint") else {}),
+                           # the 'fix once' cluster; not a partialFingerprint: occurrences on
+                           # different pages are different results, as the gates count them
+                           "clusterId": cluster_of(f),
+                           **({"block": f["block"]} if f.get("block") else {})},
         }
         if f.get("baseline_state"):
             res["baselineState"] = "new" if f["baseline_state"] == "new" else "unchanged"
