@@ -13,6 +13,7 @@ alt text, unlabeled inputs, low contrast, empty links, skipped heading levels).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from functools import lru_cache
@@ -33,6 +34,9 @@ table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem}.faint
 nav ul{list-style:none;display:flex;gap:1rem;flex-wrap:wrap;padding:0}img{max-width:100%}"""
 
 HEAVY_EVERY = 97
+#: Last-Modified of every page as generated; a page changed with ``--change-every`` is newer.
+GENERATED = "Mon, 01 Jan 2024 00:00:00 GMT"
+CHANGED = "Tue, 02 Jan 2024 00:00:00 GMT"
 
 
 def page_path(i: int) -> str:
@@ -109,21 +113,49 @@ def sitemap(base: str, n: int) -> bytes:
             f"{urls}</urlset>").encode()
 
 
-def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
+def is_changed(i: int, change_every: int) -> bool:
+    """Whether page ``i`` is one of the changed pages (``--change-every K``: pages K, 2K, ...)."""
+    return change_every > 0 and i > 0 and i % change_every == 0
+
+
+def changed_page(i: int, n: int) -> bytes:
+    """Page ``i`` after an edit: one more paragraph at the end of its main content."""
+    return render_page(i, n).replace(b"</main>", f"<p>Updated notice for page {i}.</p></main>".encode(), 1)
+
+
+def make_handler(n: int, change_every: int = 0) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def log_message(self, *args: object) -> None:  # quiet
             pass
 
-        def _send(self, status: int, ctype: str, body: bytes, head: bool = False) -> None:
+        def _send(self, status: int, ctype: str, body: bytes, head: bool = False, modified: str = GENERATED) -> None:
+            # validators, as real static servers send them: a strong ETag (a hash of the body)
+            # and Last-Modified; a conditional request for an unchanged body is answered 304
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            if status == 200 and (self.headers.get("If-None-Match") == etag or (
+                    self.headers.get("If-None-Match") is None and self.headers.get("If-Modified-Since") == modified)):
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", modified)
+                self.end_headers()
+                return
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "max-age=3600")
+            if status == 200:
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", modified)
             self.end_headers()
             if not head:
                 self.wfile.write(body)
+
+        def _page(self, i: int, head: bool) -> None:
+            if is_changed(i, change_every):
+                return self._send(200, "text/html; charset=utf-8", changed_page(i, n), head, CHANGED)
+            return self._send(200, "text/html; charset=utf-8", render_page(i, n), head)
 
         def do_HEAD(self) -> None:
             self.do_GET(head=True)
@@ -132,11 +164,11 @@ def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             if path == "/":
-                return self._send(200, "text/html; charset=utf-8", render_page(0, n), head)
+                return self._page(0, head)
             if path.startswith("/p/") and path.endswith(".html"):
                 num = path[3:-5]
                 if num.isdigit() and 0 < int(num) < n:
-                    return self._send(200, "text/html; charset=utf-8", render_page(int(num), n), head)
+                    return self._page(int(num), head)
             if path.startswith("/img/"):
                 return self._send(200, "image/png", PIXEL, head)
             if path == "/site.css":
@@ -152,9 +184,10 @@ def make_handler(n: int) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(n: int, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
-    """Serve an ``n``-page site in a daemon thread; returns (server, base URL)."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(n))
+def serve(n: int, port: int = 0, change_every: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    """Serve an ``n``-page site in a daemon thread; returns (server, base URL). With
+    ``change_every`` K, pages K, 2K, ... are served edited (:func:`changed_page`)."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(n, change_every))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -167,8 +200,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Serve the generated benchmark site.")
     ap.add_argument("--pages", type=int, default=500)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--change-every", type=int, default=0, metavar="K",
+                    help="serve pages K, 2K, 3K ... edited (one paragraph more, a newer Last-Modified): "
+                         "10 changes 10%% of the pages, for measuring --incremental re-scans")
     a = ap.parse_args()
-    srv, url = serve(a.pages, a.port)
+    srv, url = serve(a.pages, a.port, a.change_every)
     print(url, flush=True)
     while True:
         time.sleep(3600)
