@@ -12,7 +12,8 @@ NAME = "csv"
 EXTENSION = "csv"
 
 COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url", "selector", "snippet", "message",
-           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester")
+           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester", "reused_from")
+"""``reused_from``: on an --incremental re-scan, the run whose audit of the finding's page was reused."""
 
 
 def render(result: dict[str, Any]) -> str:
@@ -24,10 +25,11 @@ def render(result: dict[str, Any]) -> str:
 def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     w = _csv.writer(fh, lineterminator="\n")
     w.writerow(COLUMNS)
+    reused = {p["url"]: p["reused_from"] for p in result.get("pages") or [] if p.get("reused_from")}
     for f in result["findings"]:
         row = []
         for c in COLUMNS:
-            v = f.get(c, "")
+            v = reused.get(f.get("page_url") or "", "") if c == "reused_from" else f.get(c, "")
             if isinstance(v, list):
                 v = " ".join(v)
             row.append(csv_cell("" if v is None else str(v)))

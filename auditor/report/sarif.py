@@ -165,7 +165,9 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
                              **({"endTimeUtc": run["finished"]} if run.get("finished") else {})}],
             "results": Lazy(_results(result, index)),
             "properties": {"scores": result["scores"]["requirements"], "overallScore": result["scores"]["overall"],
-                           **({"gates": result["gates"]} if result.get("gates") else {})},
+                           **({"gates": result["gates"]} if result.get("gates") else {}),
+                           # --incremental: which verdicts were carried over from which run
+                           **({"incremental": run["incremental"]} if run.get("incremental") else {})},
         }],
     }
     write_json(fh, doc, depth=4)
