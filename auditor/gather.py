@@ -218,7 +218,11 @@ class _ProofRecorder:
         rec: dict[str, Any] = {"url": url, "method": req.method, "status": resp.status,
                                "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
                                "type": req.resource_type}
-        if 300 <= resp.status < 400:
+        if resp.status == 304 and not (rec["etag"] or rec["last_modified"]):
+            # the browser revalidated what it cached (a 304 need not repeat the validators):
+            # the validators it sent are the ones the site just confirmed
+            self._hashing.append(asyncio.ensure_future(self._asked(req, rec)))
+        elif 300 <= resp.status < 400:
             rec["location"] = headers.get("location")
         elif rec["type"] == "document" or not (rec["etag"] or rec["last_modified"]):
             self._hashing.append(asyncio.ensure_future(self._hash(resp, rec)))
@@ -230,6 +234,15 @@ class _ProofRecorder:
             rec["sha256"] = hashlib.sha256(await resp.body()).hexdigest()
         except Exception:  # no body (e.g. evicted, a failed load): no proof for this answer
             rec["sha256"] = None
+
+    @staticmethod
+    async def _asked(req: Any, rec: dict[str, Any]) -> None:
+        try:
+            sent = await req.all_headers()  # with what the network stack added (If-None-Match ...)
+        except Exception:  # the request is gone: this answer has no proof
+            return
+        rec["etag"] = sent.get("if-none-match")
+        rec["last_modified"] = sent.get("if-modified-since")
 
     async def finish(self) -> list[dict[str, Any]] | None:
         """The records, once their bodies are hashed; None when hashing did not finish in time

@@ -37,6 +37,8 @@ NEUTRAL_SETTINGS = frozenset({
 })
 #: Bytes of a body read at most to hash it; a larger body is "changed" (audited again).
 MAX_PROOF_BYTES = 10 * 1024 * 1024
+#: Pages audited again listed with their reason in the run's record (the count is exact).
+MAX_LISTED_CHANGED = 100
 #: The most requests a page's proof may hold (gather.MAX_REQUESTS: past it, some went unrecorded).
 MAX_PROOF_RECORDS = 1000
 
@@ -190,9 +192,14 @@ class Revalidator:
         return None if why is None else f"{url}: {why}"
 
 
-def summary(base: str | None, reason: str, reused: int, audited: int, gone: list[str]) -> dict[str, Any]:
-    """The run record's ``incremental`` entry (``run.incremental`` in the JSON report)."""
-    return {"base_run": base, "reason": reason, "reused": reused, "audited": audited, "gone": gone}
+def summary(base: str | None, reason: str, reused: int, audited: int, gone: list[str],
+            changed: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The run record's ``incremental`` entry (``run.incremental`` in the JSON report);
+    ``changed``: pages of the base run audited again, with why (at most MAX_LISTED_CHANGED)."""
+    out: dict[str, Any] = {"base_run": base, "reason": reason, "reused": reused, "audited": audited, "gone": gone}
+    if changed:
+        out["changed"] = dict(changed)
+    return out
 
 
 def note(inc: Mapping[str, Any] | None, pages: int | None = None) -> str | None:

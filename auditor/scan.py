@@ -532,6 +532,8 @@ class Scanner:
         self.base_reason = ""
         self._base_pages: dict[str, tuple[int, str | None]] = {}
         self._revalidator: incremental.Revalidator | None = None
+        self._changed: dict[str, str] = {}
+        """--incremental: pages of the base run audited again, and why (the first few)."""
 
     # -- entry points ---------------------------------------------------------------------
     def new_run(self) -> str:
@@ -813,9 +815,12 @@ class Scanner:
         if known is None or known[1] is not None or known[0] != entry.depth:
             return False, None
         art = await self._base_artifacts(entry.url)
-        if art is None or incremental.proof_gaps(art, frontier.scope) is not None:
-            return False, None
-        if await self._revalidator.page_changed(art) is not None:
+        why = "no artifacts stored" if art is None else incremental.proof_gaps(art, frontier.scope)
+        if why is None and art is not None:
+            why = await self._revalidator.page_changed(art)
+        if why is not None or art is None:
+            if len(self._changed) < incremental.MAX_LISTED_CHANGED:
+                self._changed[entry.url] = why or "no artifacts stored"
             return False, None
         # as if rendered: the stored page's landing place and links drive the crawl on
         if not self._land(entry, art, frontier, audited_finals):
@@ -891,7 +896,8 @@ class Scanner:
             return incremental.summary(None, self.base_reason, 0, len(pages), [])
         here = {p["url"] for p in pages}
         gone = sorted(u for u, (_, err) in self._base_pages.items() if err is None and u not in here)
-        return incremental.summary(self.base_run, self.base_reason, reused, len(pages) - reused, gone)
+        return incremental.summary(self.base_run, self.base_reason, reused, len(pages) - reused, gone,
+                                   changed=self._changed)
 
 
 def _outcome_row(spec: checking.CheckSpec, out: Outcome, count_best_practice: bool = False
