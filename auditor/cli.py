@@ -282,7 +282,14 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
 
     _check_writable(out_dir)
     reporter = make_reporter(quiet=quiet, verbose=verbose)
-    scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start))
+    def say(msg: str) -> None:  # one line the scan has to say before its summary (--incremental's base)
+        from .progress import printable
+
+        if not quiet:
+            click.echo(printable(msg), err=True)
+
+    scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start,
+                                                         message=say))
     if resume_id:
         scanner.run_id = resume_id
     else:

@@ -237,3 +237,35 @@ def test_history_without_gone_pages_keeps_its_shape() -> None:
     prev = [_finding(SITE + "a").to_dict()]
     assert history.diff_findings(prev, [])["fixed_count"] == 1
     assert "gone_count" not in history.diff_findings(prev, [])
+
+
+def test_resume_keeps_the_base_run_and_a_new_run_picks_one(tmp_path) -> None:
+    from auditor.scan import Scanner
+
+    store = Store(tmp_path / "runs.sqlite")
+    settings = Settings(start_urls=[SITE], incremental=True)
+    from auditor import __version__
+
+    recorded = Scanner(Settings(start_urls=[SITE]), store).settings.to_dict()  # as a scan stores them
+    store.create_run("r1", __version__, [SITE], recorded)
+    store.save_page("r1", PageArtifacts(url=SITE, final_url=SITE, status_code=200), {}, [], [])
+    scanner = Scanner(settings, store)
+    said: list[str] = []
+    scanner.progress.message = said.append
+    scanner.new_run()
+    scanner._choose_base(resume=False)
+    # r1 is still running: not a base
+    assert scanner.base_run is None and said == ["incremental: no earlier complete run of this site: full scan"]
+    store.update_run("r1", status="complete")
+    scanner = Scanner(settings, store)
+    scanner.new_run()
+    scanner._choose_base(resume=False)
+    assert scanner.base_run == "r1" and scanner._base_pages == {SITE: (0, None)}
+    assert store.get_run(scanner.run_id)["incremental"]["base_run"] == "r1"
+    # a newer complete run appears meanwhile: the resumed run keeps the base it started with
+    store.create_run("r9", __version__, [SITE], recorded)
+    store.update_run("r9", status="complete")
+    resumed = Scanner(settings, store)
+    resumed.run_id = scanner.run_id
+    resumed._choose_base(resume=True)
+    assert resumed.base_run == "r1"
