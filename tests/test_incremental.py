@@ -269,3 +269,20 @@ def test_resume_keeps_the_base_run_and_a_new_run_picks_one(tmp_path) -> None:
     resumed.run_id = scanner.run_id
     resumed._choose_base(resume=True)
     assert resumed.base_run == "r1"
+
+
+def test_revalidation_that_cannot_answer_fails_closed() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rec = {"url": f"http://127.0.0.1:{port}/", "method": "GET", "status": 200, "etag": '"v1"', "type": "document"}
+
+    async def go() -> str | None:
+        async with httpx.AsyncClient() as client:
+            return await incremental.Revalidator(client, HostLimiter(1, 0.0), timeout=5).page_changed(
+                PageArtifacts(url=rec["url"], validators=[rec]))
+
+    why = asyncio.run(go())
+    assert why is not None and why.startswith(f"could not re-check {rec['url']}")
