@@ -286,3 +286,26 @@ def test_revalidation_that_cannot_answer_fails_closed() -> None:
 
     why = asyncio.run(go())
     assert why is not None and why.startswith(f"could not re-check {rec['url']}")
+
+
+def test_bench_site_sends_validators_and_edits_pages() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from sitegen import changed_page, render_page, serve
+
+    server, base = serve(5, change_every=2)
+    try:
+        first = httpx.get(base + "/p/1.html")
+        assert first.status_code == 200 and first.headers["etag"] and first.headers["last-modified"]
+        assert httpx.get(base + "/p/1.html", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        assert httpx.get(base + "/p/1.html", headers={"If-None-Match": '"other"'}).status_code == 200
+        assert httpx.get(base + "/site.css", headers={"If-Modified-Since": first.headers["last-modified"]}
+                         ).status_code == 304
+        edited = httpx.get(base + "/p/2.html")
+        assert edited.content == changed_page(2, 5) != render_page(2, 5)
+        assert edited.headers["last-modified"] != first.headers["last-modified"]
+    finally:
+        server.shutdown()
+        server.server_close()
