@@ -282,7 +282,14 @@ def scan(ctx: click.Context, urls: tuple[str, ...], config_path: str | None, max
 
     _check_writable(out_dir)
     reporter = make_reporter(quiet=quiet, verbose=verbose)
-    scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start))
+    def say(msg: str) -> None:  # one line the scan has to say before its summary (--incremental's base)
+        from .progress import printable
+
+        if not quiet:
+            click.echo(printable(msg), err=True)
+
+    scanner = Scanner(settings, store, secrets, Progress(page_done=reporter.page_done, page_start=reporter.page_start,
+                                                         message=say))
     if resume_id:
         scanner.run_id = resume_id
     else:
@@ -553,7 +560,7 @@ def _verdict_exit(verdict: list[Any], result: dict[str, Any]) -> int:
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     from .progress import printable
-    from .report import pacing_note
+    from .report import incremental_note, pacing_note
 
     s = r["summary"]
     run_id = r["run"]["id"]
@@ -568,6 +575,14 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
+    inc = incremental_note(r)
+    if inc:
+        click.echo(printable(inc))
+        gone = (r["run"].get("incremental") or {}).get("gone") or []
+        for u in gone[:10]:
+            click.echo(printable(f"gone since the base run: {u}"))
+        if len(gone) > 10:
+            click.echo(f"...and {len(gone) - 10} more gone (listed in the JSON report, run.incremental.gone)")
     env = r["run"].get("environment")
     if env:
         click.echo(printable(env["note"]))

@@ -9,6 +9,7 @@ caps (off-site requests on closed networks hang rather than fail), axe-core by
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from importlib import resources
@@ -61,6 +62,10 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_HTML_CHARS = 2_000_000
 MAX_TEXT_CHARS = 200_000
 MAX_REQUESTS = 1000
+#: Seconds at most to wait, after a visit, for the bodies still being hashed for the page's
+#: proof of sameness (``PageArtifacts.validators``); a body not hashed by then leaves the page
+#: without proof, so the next ``--incremental`` scan audits it again.
+PROOF_HASH_TIMEOUT = 5.0
 
 # One round trip for everything the page-level checks need from the DOM.
 COLLECT_JS = """
@@ -192,6 +197,66 @@ async (opts) => {
 """
 
 
+class _ProofRecorder:
+    """Records, for the next ``--incremental`` scan, every answer a page received from its own
+    site: status and validators (ETag, Last-Modified), and a sha256 of the body for documents
+    and for answers without a validator. A response listener costs next to nothing; a body is
+    read (one DevTools round trip) only where a validator is missing."""
+
+    def __init__(self, scope: Any) -> None:
+        self.scope = scope
+        self.records: list[dict[str, Any]] = []
+        self._hashing: list[asyncio.Task[None]] = []
+
+    def on_response(self, resp: Any) -> None:
+        url = resp.url
+        if len(self.records) >= MAX_REQUESTS or not url.startswith(("http:", "https:")) \
+                or not self.scope.contains(url):
+            return
+        headers = resp.headers  # lower-cased names
+        req = resp.request
+        rec: dict[str, Any] = {"url": url, "method": req.method, "status": resp.status,
+                               "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+                               "type": req.resource_type}
+        if resp.status == 304 and not (rec["etag"] or rec["last_modified"]):
+            # the browser revalidated what it cached (a 304 need not repeat the validators):
+            # the validators it sent are the ones the site just confirmed
+            self._hashing.append(asyncio.ensure_future(self._asked(req, rec)))
+        elif 300 <= resp.status < 400:
+            rec["location"] = headers.get("location")
+        elif rec["type"] == "document" or not (rec["etag"] or rec["last_modified"]):
+            self._hashing.append(asyncio.ensure_future(self._hash(resp, rec)))
+        self.records.append(rec)
+
+    @staticmethod
+    async def _hash(resp: Any, rec: dict[str, Any]) -> None:
+        try:
+            rec["sha256"] = hashlib.sha256(await resp.body()).hexdigest()
+        except Exception:  # no body (e.g. evicted, a failed load): no proof for this answer
+            rec["sha256"] = None
+
+    @staticmethod
+    async def _asked(req: Any, rec: dict[str, Any]) -> None:
+        try:
+            sent = await req.all_headers()  # with what the network stack added (If-None-Match ...)
+        except Exception:  # the request is gone: this answer has no proof
+            return
+        rec["etag"] = sent.get("if-none-match")
+        rec["last_modified"] = sent.get("if-modified-since")
+
+    async def finish(self) -> list[dict[str, Any]] | None:
+        """The records, once their bodies are hashed; None when hashing did not finish in time
+        (the page then has no proof, and is audited again next time)."""
+        pending = [t for t in self._hashing if not t.done()]
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=PROOF_HASH_TIMEOUT)
+            for t in late:
+                t.cancel()
+            if late:
+                return None
+        return self.records
+
+
 def _left_scope(art: PageArtifacts, target: str) -> PageArtifacts:
     out = PageArtifacts(url=art.url, depth=art.depth, final_url=target)
     out.timings = art.timings
@@ -312,6 +377,8 @@ class Gatherer:
         healthy = False
         page._ia_left_scope = None  # type: ignore[attr-defined]
         page._ia_popups = 0  # type: ignore[attr-defined]
+        proof = _ProofRecorder(self._creds.scope)
+        page.on("response", proof.on_response)
         try:
             await asyncio.wait_for(self._visit(page, art), deadline)
             left = page._ia_left_scope  # type: ignore[attr-defined]
@@ -322,6 +389,7 @@ class Gatherer:
                 return _left_scope(art, left)
             if not art.error:
                 await self._run_actions(page, art)
+                art.validators = await proof.finish()
             healthy = not art.error and not page._ia_wedged  # type: ignore[attr-defined]
             if healthy:
                 await self._collect_garbage(page, art)
@@ -333,6 +401,7 @@ class Gatherer:
         except PlaywrightError as exc:
             art.error = _short_error(exc)
         finally:
+            page.remove_listener("response", proof.on_response)
             if page._ia_popups:  # type: ignore[attr-defined]
                 art.timings["popups_closed"] = page._ia_popups  # type: ignore[attr-defined]
             if page._ia_on_request is not None:  # type: ignore[attr-defined]

@@ -55,17 +55,26 @@ def _brief(f: dict[str, Any]) -> dict[str, Any]:
                                   "requirements")}
 
 
-def diff_findings(previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> dict[str, Any]:
-    """New and fixed findings by fingerprint (pass/not-applicable findings are ignored)."""
+def diff_findings(previous: list[dict[str, Any]], current: list[dict[str, Any]],
+                  gone_pages: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """New and fixed findings by fingerprint (pass/not-applicable findings are ignored).
+
+    A page reused by an --incremental re-scan keeps its findings (same fingerprints), so it
+    shows neither new nor fixed ones. Findings of ``gone_pages`` (pages the re-scan no longer
+    reached) are not "fixed": they are counted apart as ``gone_count``."""
     def problems(fs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         return {f["fingerprint"]: f for f in fs if f.get("status") in ("fail", "warn", "manual", "error")}
 
     prev, cur = problems(previous), problems(current)
     new = [cur[k] for k in cur if k not in prev]
-    fixed = [prev[k] for k in prev if k not in cur]
-    return {"new_count": len(new), "fixed_count": len(fixed),
-            "new": [_brief(f) for f in new[:MAX_LISTED_CHANGES]],
-            "fixed": [_brief(f) for f in fixed[:MAX_LISTED_CHANGES]]}
+    vanished = [prev[k] for k in prev if k not in cur]
+    fixed = [f for f in vanished if f.get("page_url") not in gone_pages]
+    out = {"new_count": len(new), "fixed_count": len(fixed),
+           "new": [_brief(f) for f in new[:MAX_LISTED_CHANGES]],
+           "fixed": [_brief(f) for f in fixed[:MAX_LISTED_CHANGES]]}
+    if gone_pages:
+        out["gone_count"] = len(vanished) - len(fixed)
+    return out
 
 
 def history(store: Store, run_id: str, current_findings: list[dict[str, Any]] | None = None,
@@ -87,5 +96,8 @@ def history(store: Store, run_id: str, current_findings: list[dict[str, Any]] | 
     if previous:
         if current_findings is None:
             current_findings = store.finding_dicts(run_id)
-        out["changes"] = diff_findings(store.finding_dicts(previous), current_findings)
+        # an --incremental re-scan's gone pages, when it was based on that previous run
+        inc = run.get("incremental") or {}
+        gone = set(inc.get("gone") or []) if inc.get("base_run") == previous else set()
+        out["changes"] = diff_findings(store.finding_dicts(previous), current_findings, gone)
     return out

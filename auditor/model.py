@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 import re
+import zlib
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -231,6 +233,12 @@ class PageArtifacts:
     timings: dict[str, float] = field(default_factory=dict)
     depth: int = 0
     error: str = ""
+    validators: list[dict[str, Any]] | None = None
+    """What proves the page unchanged at the next ``--incremental`` scan: one record per
+    answer the page received from its own site (main document, frames, styles, scripts,
+    images...): ``url``, ``method``, ``status``, ``etag``, ``last_modified``, ``location``
+    (redirects), ``type`` (the resource type) and ``sha256`` of the body where it was hashed
+    (documents, and answers without a validator). None: not recorded (an older version)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -241,6 +249,11 @@ class PageArtifacts:
         kw["redirects"] = [Redirect(**r) for r in kw.get("redirects", [])]
         kw["links"] = [Link(**lk) for lk in kw.get("links", [])]
         return cls(**kw)
+
+    @classmethod
+    def from_blob(cls, blob: bytes) -> PageArtifacts:
+        """Artifacts as the store keeps them (zlib-compressed JSON)."""
+        return cls.from_dict(json.loads(zlib.decompress(blob)))
 
 
 @dataclass

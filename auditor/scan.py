@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import __version__, checking, clusters, environment, heap
+from . import __version__, checking, clusters, environment, heap, incremental
 from .browser import find_browser
 from .crawl import (
     DUPLICATE,
@@ -85,6 +85,8 @@ class Progress:
 class ScanStats:
     audited: int = 0
     failed: int = 0
+    reused: int = 0
+    """Of ``audited``: pages whose audit in the base run was reused (--incremental)."""
 
 
 class HostLimiter:
@@ -525,6 +527,13 @@ class Scanner:
             checking.PARAMS["target_grade"] = settings.target_grade
         self.stats = ScanStats()
         self.run_id = ""
+        self.base_run: str | None = None
+        """--incremental: the run whose unchanged pages are reused (None: a full scan)."""
+        self.base_reason = ""
+        self._base_pages: dict[str, tuple[int, str | None]] = {}
+        self._revalidator: incremental.Revalidator | None = None
+        self._changed: dict[str, str] = {}
+        """--incremental: pages of the base run audited again, and why (the first few)."""
 
     # -- entry points ---------------------------------------------------------------------
     def new_run(self) -> str:
@@ -540,6 +549,8 @@ class Scanner:
             self._fail(browser.reason)
             raise CouldNotAudit(browser.reason)
         start = s.start_urls[0]
+        if s.incremental:
+            self._choose_base(resume)
         if resume:
             site = self.store.site(self.run_id) or SiteArtifacts(start_url=start)
             sitemap_urls: list[str] = []
@@ -584,7 +595,14 @@ class Scanner:
                 s.sandbox = gatherer.sandbox.describe()  # the run's record says how the site was rendered
                 self.store.update_run(self.run_id, settings=s.to_dict())
                 try:
-                    await self._crawl(gatherer, frontier, limiter)
+                    if self.base_run is None:
+                        await self._crawl(gatherer, frontier, limiter)
+                    else:
+                        # the proofs are re-checked with the site-level client: the scan's user agent,
+                        # TLS policy and credentials scoped to the site (auditor/credentials.py)
+                        async with site_client(s, self.secrets) as client:
+                            self._revalidator = incremental.Revalidator(client, limiter, s.page_timeout)
+                            await self._crawl(gatherer, frontier, limiter)
                 finally:  # also for an interrupted scan: what the site made us do is part of its record
                     self.store.update_run(self.run_id, pacing=limiter.summary())
         except CouldNotAudit:
@@ -597,6 +615,21 @@ class Scanner:
             raise
         await self._finish_site(site, frontier)
         return self.run_id
+
+    def _choose_base(self, resume: bool) -> None:
+        """--incremental: the base run (kept in the run's record, so --resume uses the same)."""
+        prior = (self.store.get_run(self.run_id) or {}).get("incremental") if resume else None
+        if prior is not None:
+            base, reason = prior.get("base_run"), prior.get("reason") or ""
+        else:
+            runs = [r for r in self.store.list_runs() if r["id"] != self.run_id]
+            base, reason = incremental.base_run(runs, list(self.settings.start_urls), __version__,
+                                                self.settings.to_dict())
+            self.store.update_run(self.run_id, incremental=incremental.summary(base, reason, 0, 0, []))
+        self.base_run, self.base_reason = base, reason
+        self.progress.message(f"incremental: {reason}")
+        if base is not None:
+            self._base_pages = self.store.page_index(base)
 
     def _fail(self, reason: str) -> None:
         if self.run_id:
@@ -693,6 +726,10 @@ class Scanner:
         (checks and the store write, :meth:`_finish`), or None when nothing is."""
         from .gather import NonHTML
 
+        if self._revalidator is not None:
+            handled, finish = await self._reuse(entry, frontier, audited_finals)
+            if handled:
+                return finish
         for attempt in range(MAX_RETRIES + 1):
             host = await limiter.acquire(entry.url)
             self.progress.page_start(entry.url)
@@ -725,6 +762,16 @@ class Scanner:
         if self.secrets.values():  # a page may echo a credential back; never check or store it
             art = redact_artifacts(art, redaction_values(self.secrets))
         art = scrub_artifacts(art)  # a lone surrogate in a title: no UTF-8 store or report could hold it
+        if not self._land(entry, art, frontier, audited_finals):
+            return None
+        if art.status_code is not None and art.status_code >= 400 and not art.error:
+            art.error = f"HTTP {art.status_code}"
+        pending, skips = self._follow(entry, art, frontier)
+        return self._finish(art, pending, skips, frontier)
+
+    def _land(self, entry: QueuedURL, art: PageArtifacts, frontier: Frontier, audited_finals: set[str]) -> bool:
+        """Where the page landed: False (the URL closed, nothing to store) when a redirect left
+        the site or landed on a page audited (or queued) on its own account."""
         if not art.error and art.final_url:
             final = canonicalize(art.final_url, trailing_slash=self.settings.trailing_slash) or art.final_url
             if final != entry.url:
@@ -732,18 +779,21 @@ class Scanner:
                     frontier.skip(OFF_SITE, final, entry.url)
                     self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
                     frontier.new_skips.clear()
-                    return
+                    return False
                 if final in audited_finals or final in frontier.accepted_urls:
                     # the redirect lands on a page audited (or queued) on its own account
                     frontier.skip(DUPLICATE, entry.url, entry.source)
                     self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
                     frontier.new_skips.clear()
-                    return
+                    return False
                 frontier.seen.add(final)
                 frontier.accepted_urls.add(final)
             audited_finals.add(final)
-        if art.status_code is not None and art.status_code >= 400 and not art.error:
-            art.error = f"HTTP {art.status_code}"
+        return True
+
+    def _follow(self, entry: QueuedURL, art: PageArtifacts, frontier: Frontier
+                ) -> tuple[list[tuple[str, int, str]], list[Any]]:
+        """Queue the page's links; returns the new frontier entries and skips to store with it."""
         before, limits = len(frontier.queue), len(frontier.limits_hit)
         if not art.error:
             for link in art.links:
@@ -753,7 +803,45 @@ class Scanner:
         pending = [(q.url, q.depth, q.source) for q in list(frontier.queue)[before:]]
         skips = list(frontier.new_skips)
         frontier.new_skips.clear()
-        return self._finish(art, pending, skips, frontier)
+        return pending, skips
+
+    async def _reuse(self, entry: QueuedURL, frontier: Frontier, audited_finals: set[str]
+                     ) -> tuple[bool, Coroutine[Any, Any, None] | None]:
+        """--incremental: reuse the base run's audit of ``entry`` if its proof still holds.
+        Returns (handled, what is left to do); not handled: audit the page as usual."""
+        assert self._revalidator is not None and self.base_run is not None
+        known = self._base_pages.get(entry.url)
+        # the same depth too: a page's record and a full scan's would differ in it otherwise
+        if known is None or known[1] is not None or known[0] != entry.depth:
+            return False, None
+        art = await self._base_artifacts(entry.url)
+        why = "no artifacts stored" if art is None else incremental.proof_gaps(art, frontier.scope)
+        if why is None and art is not None:
+            why = await self._revalidator.page_changed(art)
+        if why is not None or art is None:
+            if len(self._changed) < incremental.MAX_LISTED_CHANGED:
+                self._changed[entry.url] = why or "no artifacts stored"
+            return False, None
+        # as if rendered: the stored page's landing place and links drive the crawl on
+        if not self._land(entry, art, frontier, audited_finals):
+            return True, None
+        pending, skips = self._follow(entry, art, frontier)
+        return True, self._finish_reused(art, entry.depth, pending, skips, frontier)
+
+    async def _base_artifacts(self, url: str) -> PageArtifacts | None:
+        assert self.base_run is not None
+        blob = self.store.page_blob(self.base_run, url)
+        # decoding a big page's artifacts (megabytes of HTML and axe results) is CPU work: off the loop
+        return None if blob is None else await asyncio.to_thread(PageArtifacts.from_blob, blob)
+
+    async def _finish_reused(self, art: PageArtifacts, depth: int, pending: list[tuple[str, int, str]],
+                             skips: list[Any], frontier: Frontier) -> None:
+        assert self.base_run is not None
+        self.store.copy_page(self.base_run, self.run_id, art.url, depth=depth, new_entries=pending, new_skips=skips)
+        self.stats.audited += 1
+        self.stats.reused += 1
+        done = self.stats.audited + self.stats.failed
+        self.progress.page_done(art, done, len(frontier.queue))
 
     async def _finish(self, art: PageArtifacts, pending: list[tuple[str, int, str]], skips: list[Any],
                       frontier: Frontier) -> None:
@@ -797,8 +885,21 @@ class Scanner:
             outcomes.append(_outcome_row(spec, out, self.settings.count_best_practice))
             findings.extend(out.findings)
         self.store.save_site_results(self.run_id, outcomes, findings)
+        if self.settings.incremental:
+            self.store.update_run(self.run_id, incremental=self._incremental_record(pages))
         self.store.update_run(self.run_id, site=site.to_dict(), status="complete", finished=now_iso(),
                               limit_hit=sorted(frontier.limits_hit))
+
+    def _incremental_record(self, pages: list[dict[str, Any]]) -> dict[str, Any]:
+        """The run's --incremental record: pages reused and audited, and the base run's pages
+        not reached now (gone: removed, unlinked, or past this run's limits)."""
+        reused = sum(1 for p in pages if p.get("reused_from"))
+        if self.base_run is None:
+            return incremental.summary(None, self.base_reason, 0, len(pages), [])
+        here = {p["url"] for p in pages}
+        gone = sorted(u for u, (_, err) in self._base_pages.items() if err is None and u not in here)
+        return incremental.summary(self.base_run, self.base_reason, reused, len(pages) - reused, gone,
+                                   changed=self._changed)
 
 
 def _outcome_row(spec: checking.CheckSpec, out: Outcome, count_best_practice: bool = False

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS runs (
   site TEXT,                       -- JSON SiteArtifacts
   error TEXT,
   limit_hit TEXT,                  -- JSON list of limits that stopped the crawl
-  pacing TEXT                      -- JSON: how the crawl paced itself (HostLimiter.summary)
+  pacing TEXT,                     -- JSON: how the crawl paced itself (HostLimiter.summary)
+  incremental TEXT                 -- JSON: --incremental's base run, pages reused/audited/gone
 );
 CREATE TABLE IF NOT EXISTS frontier (
   run_id TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS pages (
   depth INTEGER, title TEXT, content_type TEXT, audited_at TEXT NOT NULL,
   summary TEXT,                    -- JSON: compact facts for site checks
   artifacts BLOB,                  -- zlib(JSON PageArtifacts)
+  reused_from TEXT,                -- --incremental: the run whose audit of this page was reused
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS outcomes (
@@ -138,11 +140,11 @@ class Store:
     def _migrate(self) -> None:
         """Columns added since a store file was created (``CREATE TABLE IF NOT EXISTS`` keeps
         an old table as it was)."""
-        have = {r[1] for r in self.db.execute("PRAGMA table_info(runs)")}
-        for col in ("pacing",):
+        for table, col in (("runs", "pacing"), ("runs", "incremental"), ("pages", "reused_from")):
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
             if col not in have:
                 try:
-                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {col} TEXT")
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT")
                 except sqlite3.OperationalError as exc:  # another process added it just now
                     if "duplicate column" not in str(exc):
                         raise
@@ -162,7 +164,8 @@ class Store:
                 (run_id, tool_version, now_iso(), "running", json.dumps(seeds), json.dumps(settings)))
 
     def update_run(self, run_id: str, **cols: Any) -> None:
-        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing") and v is not None else v)
+        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing", "incremental") and v is not None
+                   else v)
                for k, v in cols.items()}
         sets = ", ".join(f"{k}=?" for k in enc)
         with self._tx():
@@ -173,7 +176,7 @@ class Store:
         if row is None:
             return None
         d = dict(row)
-        for k in ("seeds", "settings", "site", "limit_hit", "pacing"):
+        for k in ("seeds", "settings", "site", "limit_hit", "pacing", "incremental"):
             d[k] = json.loads(d[k]) if d.get(k) else ([] if k in ("seeds", "limit_hit") else None)
         return d
 
@@ -253,6 +256,46 @@ class Store:
             self._enqueue(run_id, new_entries, new_skips)
             self.db.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (run_id, art.url))
 
+    def copy_page(self, src_run: str, dst_run: str, url: str, *, depth: int,
+                  new_entries: Iterable[tuple[str, int, str]] = (),
+                  new_skips: Iterable[tuple[str, str, str]] = ()) -> None:
+        """``--incremental``: write ``src_run``'s page ``url`` into ``dst_run`` as it was audited
+        there (row, summary, artifacts, outcomes, findings unchanged), marked ``reused_from``
+        the run that audited it (``src_run``, or the run ``src_run`` itself reused it from),
+        with the URLs it leads to in this run, atomically."""
+        with self._tx():
+            self.db.execute("DELETE FROM outcomes WHERE run_id=? AND page_url=?", (dst_run, url))
+            self.db.execute("DELETE FROM findings WHERE run_id=? AND page_url=?", (dst_run, url))
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages (run_id, url, final_url, status_code, error, depth, title, content_type, "
+                "audited_at, summary, artifacts, reused_from) SELECT ?, url, final_url, status_code, error, ?, title, "
+                "content_type, audited_at, summary, artifacts, COALESCE(reused_from, ?) FROM pages "
+                "WHERE run_id=? AND url=?", (dst_run, depth, src_run, src_run, url))
+            self.db.execute(
+                "INSERT INTO outcomes (run_id, page_url, check_id, status, score, weight, requirements, detail) "
+                "SELECT ?, page_url, check_id, status, score, weight, requirements, detail FROM outcomes "
+                "WHERE run_id=? AND page_url=? ORDER BY rowid", (dst_run, src_run, url))
+            self.db.execute(
+                "INSERT INTO findings (run_id, page_url, check_id, status, severity, fingerprint, data) "
+                "SELECT ?, page_url, check_id, status, severity, fingerprint, data FROM findings "
+                "WHERE run_id=? AND page_url=? ORDER BY rowid", (dst_run, src_run, url))
+            self._enqueue(dst_run, new_entries, new_skips)
+            self.db.execute("UPDATE frontier SET state='done' WHERE run_id=? AND url=?", (dst_run, url))
+
+    def page_index(self, run_id: str) -> dict[str, tuple[int, str | None]]:
+        """url -> (depth, error) of the run's stored pages, without their summaries or artifacts."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT url, depth, error FROM pages WHERE run_id=?", (run_id,))}
+
+    def page_blob(self, run_id: str, url: str) -> bytes | None:
+        """One stored page's artifacts, compressed (:meth:`PageArtifacts.from_blob` reads them)."""
+        row = self.db.execute("SELECT artifacts FROM pages WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def reused_count(self, run_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM pages WHERE run_id=? AND reused_from IS NOT NULL",
+                               (run_id,)).fetchone()[0]
+
     def mark_done(self, run_id: str, url: str, new_skips: Iterable[tuple[str, str, str]] = ()) -> None:
         """Close a frontier URL that produced no page (non-HTML, duplicate after redirect)."""
         with self._tx():
@@ -284,7 +327,8 @@ class Store:
     def pages(self, run_id: str, *, summary: bool = True) -> list[dict[str, Any]]:
         """The run's page rows; ``summary=False`` leaves out each page's summary (what the
         checks measured, ~2.7 KB of JSON a page on the bench site), which reports do not read."""
-        cols = "url, final_url, status_code, error, depth, title, content_type, audited_at" + (", summary" if summary else "")
+        cols = "url, final_url, status_code, error, depth, title, content_type, audited_at, reused_from" + (
+            ", summary" if summary else "")
         rows = self.db.execute(f"SELECT {cols} FROM pages WHERE run_id=? ORDER BY depth, url", (run_id,)).fetchall()
         out = []
         for r in rows:

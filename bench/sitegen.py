@@ -127,6 +127,16 @@ def change_page(body: bytes) -> bytes:
     return body[:at] + CHANGE_NOTICE + body[at:] if at >= 0 else body + CHANGE_NOTICE
 
 
+def is_changed(i: int, change_every: int) -> bool:
+    """Whether page ``i`` is one of the changed pages (``--change-every K``: pages K, 2K, ...)."""
+    return change_every > 0 and i > 0 and i % change_every == 0
+
+
+def changed_page(i: int, n: int) -> bytes:
+    """Page ``i`` after an edit, as served when it is changed."""
+    return change_page(render_page(i, n))
+
+
 class Server(ThreadingHTTPServer):
     """The HTTP server, with the set of paths changed since the first audit: their bodies gain
     ``CHANGE_NOTICE`` and their validators change (a benchmark of incremental re-scans edits
@@ -256,9 +266,13 @@ def _start(handler: type[BaseHTTPRequestHandler], port: int) -> tuple[Server, st
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def serve(n: int, port: int = 0) -> tuple[Server, str]:
-    """Serve an ``n``-page site in a daemon thread; returns (server, base URL)."""
-    return _start(make_handler(n), port)
+def serve(n: int, port: int = 0, change_every: int = 0) -> tuple[Server, str]:
+    """Serve an ``n``-page site in a daemon thread; returns (server, base URL). With
+    ``change_every`` K, pages K, 2K, ... are served edited (:func:`changed_page`); the
+    server's ``changed`` set can be changed while it runs."""
+    server, base = _start(make_handler(n), port)
+    server.changed = {page_path(i) for i in range(n) if is_changed(i, change_every)}
+    return server, base
 
 
 def serve_dir(root: str | Path, port: int = 0) -> tuple[Server, str]:
@@ -285,8 +299,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Serve the generated benchmark site.")
     ap.add_argument("--pages", type=int, default=500)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--change-every", type=int, default=0, metavar="K",
+                    help="serve pages K, 2K, 3K ... edited (one paragraph more, new validators): "
+                         "10 changes 10%% of the pages, for measuring --incremental re-scans")
     a = ap.parse_args()
-    srv, url = serve(a.pages, a.port)
+    srv, url = serve(a.pages, a.port, a.change_every)
     print(url, flush=True)
     while True:
         time.sleep(3600)

@@ -48,6 +48,14 @@ def summarize_findings(findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def incremental_note(result: dict[str, Any]) -> str | None:
+    """One line on an incremental re-scan ("412 of 500 pages unchanged since run X: reused"),
+    or None for a run that did not ask for one."""
+    from ..incremental import note
+
+    return note(result["run"].get("incremental"), len(result.get("pages") or []))
+
+
 def pacing_note(pacing: dict[str, Any] | None) -> str | None:
     """One sentence on how the site made the crawl slow down (429/503 answers, slow
     responses), or None when it did not: a long scan may be the site's doing."""
@@ -157,6 +165,8 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "limits_hit": run["limit_hit"] or [],
             "pacing": run.get("pacing"),
             "environment": environment.to_dict(environment.of_run(settings)),
+            # --incremental: the base run, pages reused/audited, pages gone (None: not asked)
+            "incremental": run.get("incremental"),
         },
         "summary": {
             "pages_audited": sum(1 for p in pages if not p["error"]),
@@ -165,7 +175,8 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             **summarize_findings(findings),
         },
         "pages": [{"url": p["url"], "final_url": p["final_url"], "status_code": p["status_code"],
-                   "error": p["error"], "depth": p["depth"], "title": p["title"]} for p in pages],
+                   "error": p["error"], "depth": p["depth"], "title": p["title"],
+                   "reused_from": p.get("reused_from")} for p in pages],
         "skipped": {r: skipped.get(r, 0) for r in SKIP_REASONS},
         "skipped_examples": store.skipped_samples(run_id),
         "findings": findings,

@@ -13,7 +13,9 @@ NAME = "csv"
 EXTENSION = "csv"
 
 COLUMNS = ("check_id", "status", "severity", "requirements", "wcag", "page_url", "selector", "snippet", "message",
-           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester", "cluster_id", "block")
+           "fix_hint", "help_url", "fingerprint", "baseline_state", "baseline", "trusted_tester", "cluster_id", "block",
+           "reused_from")
+"""``reused_from``: on an --incremental re-scan, the run whose audit of the finding's page was reused."""
 
 
 def render(result: dict[str, Any]) -> str:
@@ -25,6 +27,7 @@ def render(result: dict[str, Any]) -> str:
 def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     w = _csv.writer(fh, lineterminator="\n")
     w.writerow(COLUMNS)
+    reused = {p["url"]: p["reused_from"] for p in result.get("pages") or [] if p.get("reused_from")}
     for f in result["findings"]:
         row = []
         for c in COLUMNS:
@@ -33,6 +36,8 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
             elif c == "block":  # "footer footer.usa-footer": where the fix-once cluster's block is
                 b = f.get("block")
                 v = f"{b['name']} {b['selector']}" if b else ""
+            elif c == "reused_from":
+                v = reused.get(f.get("page_url") or "", "")
             else:
                 v = f.get(c, "")
             if isinstance(v, list):

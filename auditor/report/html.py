@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from .. import clusters, scoring
-from . import NOTHING_AUDITED, pacing_note
+from . import NOTHING_AUDITED, incremental_note, pacing_note
 
 NAME = "html"
 EXTENSION = "html"
@@ -300,7 +300,7 @@ def render(result: dict[str, Any]) -> str:
         trend_reqs=trend_reqs, summary=summary_text(result, cards, groups), overall=result["scores"]["overall"],
         css=css, script=script, script_hash=_hash(script), style_hash=_hash(css),
         page_table_rows=PAGE_TABLE_ROWS, pages_per_element=PAGES_PER_ELEMENT,
-        pacing=pacing_note(result["run"].get("pacing")), cap=scoring.CAP, nothing=nothing_audited(result),
+        pacing=pacing_note(result["run"].get("pacing")), incremental=incremental_note(result), cap=scoring.CAP, nothing=nothing_audited(result),
         production_only=production_only_requirements(result), s508=result.get("section508"))
 
 

@@ -132,6 +132,19 @@ def render(result: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+def _properties(result: dict[str, Any]) -> str:
+    """A testsuite's <properties> (the first child JUnit's schema allows): an incremental
+    re-scan's base run and counts, so a CI reader sees that some verdicts were carried over."""
+    inc = result["run"].get("incremental")
+    if not inc:
+        return ""
+    items = {"incremental.base_run": inc.get("base_run") or "", "incremental.reused": inc.get("reused", 0),
+             "incremental.audited": inc.get("audited", 0), "incremental.gone": len(inc.get("gone") or []),
+             "incremental.reason": inc.get("reason") or ""}
+    return "".join("      " + _tag("property", {"name": k, "value": _clean(str(v))}, " />") + "\n"
+                   for k, v in items.items())
+
+
 def write_to(result: dict[str, Any], fh: IO[str]) -> None:
     """Write the JUnit XML a test case at a time (the element tree of a 2,000-page run took
     ~100 MB). The layout is ElementTree's with ``ET.indent``, as before."""
@@ -143,12 +156,16 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
         fh.write(_tag("testsuites", root, " />") + "\n")
         return
     fh.write(_tag("testsuites", root) + "\n")
+    props = _properties(result)
     for rid, name, counts, cases in suites:
         fh.write("  " + _tag("testsuite", {"name": name, **{k: str(v) for k, v in counts.items()}}) + "\n")
+        # one <properties>, the first child JUnit's schema allows: what the failures are to fix
+        # ('fix once' clusters; failures count occurrences) and an incremental re-scan's base
         fixes = {cluster_of(data[2]) for kind, data in cases if kind == "fail"}
-        if fixes:  # what the failures are to fix: 'fix once' clusters (failures count occurrences)
-            fh.write('    <properties>\n      ' + _tag("property", {"name": "fixes", "value": str(len(fixes))}, " />")
-                     + "\n    </properties>\n")
+        body = ("      " + _tag("property", {"name": "fixes", "value": str(len(fixes))}, " />") + "\n"
+                if fixes else "") + props
+        if body:
+            fh.write("    <properties>\n" + body + "    </properties>\n")
         for kind, data in cases:
             if kind == "fail":
                 cid, name, f = data

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .. import clusters, scoring
-from . import pacing_note
+from . import incremental_note, pacing_note
 
 NAME = "md"
 EXTENSION = "md"
@@ -66,6 +66,15 @@ def render(result: dict[str, Any]) -> str:
     pacing = pacing_note(run.get("pacing"))
     if pacing:
         lines += ["", f"Pacing: {esc(pacing)}"]
+    inc = incremental_note(result)
+    if inc:
+        lines += ["", esc(inc)]
+        gone = (run.get("incremental") or {}).get("gone") or []
+        if gone:
+            lines += ["", "Pages gone since the base run:", ""]
+            lines += [f"- {esc(u)}" for u in gone[:50]]
+            if len(gone) > 50:
+                lines.append(f"- …and {len(gone) - 50} more (JSON report, `run.incremental.gone`).")
     env = run.get("environment")
     if env:
         lines += ["", esc(env["note"][0].upper() + env["note"][1:]) + "."]

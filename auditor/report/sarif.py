@@ -168,7 +168,9 @@ def write_to(result: dict[str, Any], fh: IO[str]) -> None:
             "properties": {"scores": result["scores"]["requirements"], "overallScore": result["scores"]["overall"],
                            "findings": len(result["findings"]),
                            "fixes": len({cluster_of(f) for f in result["findings"]}),
-                           **({"gates": result["gates"]} if result.get("gates") else {})},
+                           **({"gates": result["gates"]} if result.get("gates") else {}),
+                           # --incremental: which verdicts were carried over from which run
+                           **({"incremental": run["incremental"]} if run.get("incremental") else {})},
         }],
     }
     write_json(fh, doc, depth=4)
