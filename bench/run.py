@@ -310,11 +310,10 @@ def run_reuse(info: dict[str, Any]) -> dict[str, Any]:
     from auditor.store import Store
 
     store = Store(info["db"])
-    run = store.get_run(store.latest_run()) or {}
+    inc = (store.get_run(store.latest_run()) or {}).get("incremental") or {}
     store.close()
-    settings = run.get("settings") or {}
-    return {k: run.get(k) for k in ("incremental", "memo") if run.get(k) is not None} or \
-        {k: settings.get(k) for k in ("incremental",)}
+    return {"base_run": inc.get("base_run"), "reason": inc.get("reason"), "reused": inc.get("reused"),
+            "audited": inc.get("audited"), "gone": len(inc.get("gone") or [])}
 
 
 def side_by_side(tools: set[str], base: str, urls: list[str], conc: int, browser: str, tag: str,
