@@ -552,6 +552,7 @@ def _verdict_exit(verdict: list[Any], result: dict[str, Any]) -> int:
 
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
+    from .memo import memo_note
     from .progress import printable
     from .report import pacing_note
 
@@ -568,6 +569,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
     pacing = pacing_note(r["run"].get("pacing"))
     if pacing:
         click.echo(f"pacing: {pacing}")
+    memo = memo_note(r["run"].get("memo"))
+    if memo:
+        click.echo(f"memo: {memo}")
     env = r["run"].get("environment")
     if env:
         click.echo(printable(env["note"]))

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS runs (
   site TEXT,                       -- JSON SiteArtifacts
   error TEXT,
   limit_hit TEXT,                  -- JSON list of limits that stopped the crawl
-  pacing TEXT                      -- JSON: how the crawl paced itself (HostLimiter.summary)
+  pacing TEXT,                     -- JSON: how the crawl paced itself (HostLimiter.summary)
+  memo TEXT                        -- JSON: what component-aware measurement reused (BlockMemo.summary)
 );
 CREATE TABLE IF NOT EXISTS frontier (
   run_id TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -139,7 +140,7 @@ class Store:
         """Columns added since a store file was created (``CREATE TABLE IF NOT EXISTS`` keeps
         an old table as it was)."""
         have = {r[1] for r in self.db.execute("PRAGMA table_info(runs)")}
-        for col in ("pacing",):
+        for col in ("pacing", "memo"):
             if col not in have:
                 try:
                     self.db.execute(f"ALTER TABLE runs ADD COLUMN {col} TEXT")
@@ -162,7 +163,7 @@ class Store:
                 (run_id, tool_version, now_iso(), "running", json.dumps(seeds), json.dumps(settings)))
 
     def update_run(self, run_id: str, **cols: Any) -> None:
-        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing") and v is not None else v)
+        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing", "memo") and v is not None else v)
                for k, v in cols.items()}
         sets = ", ".join(f"{k}=?" for k in enc)
         with self._tx():
@@ -173,7 +174,7 @@ class Store:
         if row is None:
             return None
         d = dict(row)
-        for k in ("seeds", "settings", "site", "limit_hit", "pacing"):
+        for k in ("seeds", "settings", "site", "limit_hit", "pacing", "memo"):
             d[k] = json.loads(d[k]) if d.get(k) else ([] if k in ("seeds", "limit_hit") else None)
         return d
 

@@ -595,14 +595,15 @@ def first_batch(elements: list[dict[str, Any]]) -> int:
     return max(2, min(MAX_TAB_STOPS, sum(1 for e in elements if e.get("tabbable")) + 2))
 
 
-async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int) -> bool:
+async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int, sent: int = 0) -> bool:
     """Tab in batches of presses sent back to back over the DevTools session (``first``,
     then ``BATCH`` each); the page records each stop on keyup. False when a batch came back
-    short (a keyup went elsewhere): the caller goes on press by press."""
+    short (a keyup went elsewhere): the caller goes on press by press. ``sent``: presses the
+    walk already made (a walk that reused a memoised block goes on from there)."""
     cdp = await cdp_session(page)
-    sent = 0
+    start = sent
     while sent < MAX_TAB_STOPS:
-        n = min(first if sent == 0 else BATCH, MAX_TAB_STOPS - sent)
+        n = min(first if sent == start else BATCH, MAX_TAB_STOPS - sent)
         sends = []
         for _ in range(n):
             sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_DOWN))
@@ -626,6 +627,124 @@ async def _walk_slow(page: Any, stops: list[dict[str, Any]]) -> None:
         stops.append(await page.evaluate(STOP_JS))
         if should_stop(stops):
             return
+
+
+# --- component-aware measurement (auditor/memo.py) ------------------------------------
+#: Stop fields compared between the memoised first stop and this page's real one (the
+#: selector is this page's own: ``:nth-of-type`` counts siblings outside the block).
+_SAME_FIELDS = ("id", "snippet", "tag", "x", "y", "w", "h", "size", "visible_change", "in_view", "obscured_by")
+
+# After the first Tab press: the stop it recorded must be the memoised first stop (entry
+# proven; compared in the page, no round trip of its own). Then focus the block's last
+# control from script (the Tab presses to it are skipped) and give this page's selector and
+# snippet of each reused stop. Tab from a focused element goes on from it, as it would after
+# the skipped presses.
+_ENTER_AND_JUMP_JS = r"""
+([entry, fields, ids, last]) => {
+  const got = window.__iaStops.splice(0);
+  if (got.length !== 1 || fields.some(f => got[0][f] !== entry[f])) return {ok: false, got};
+  const find = (id) => document.querySelector('[data-ia-kbd="' + id + '"]');
+  const out = ids.map(id => { const el = find(id); return el ? {selector: window.__iaCssPath(el), snippet: window.__iaSnip(el)} : null; });
+  const el = find(last);
+  if (!el || out.includes(null) || scrollX !== 0 || scrollY !== 0) return {ok: false, got, jumped: false};
+  el.focus();
+  return {ok: document.activeElement === el && scrollX === 0 && scrollY === 0, got, jumped: true, stops: out};
+}
+"""
+
+# A mismatch: put focus back on the page's first control (Shift+Tab from it leaves the
+# page, as at the end of a walk) and forget what the recorder saw, for a walk from the top.
+_RESTART_JS = r"""
+(first) => {
+  const el = document.querySelector('[data-ia-kbd="' + first + '"]');
+  if (el) el.focus();
+  window.__iaStops = [];
+  return !!el && document.activeElement === el;
+}
+"""
+
+
+async def _press_tab(page: Any, shift: bool = False) -> None:
+    """One Tab press over the DevTools session (down and up sent back to back)."""
+    cdp = await cdp_session(page)
+    mod = {"modifiers": 8} if shift else {}
+    await asyncio.gather(cdp.send("Input.dispatchKeyEvent", {**_TAB_DOWN, **mod}),
+                         cdp.send("Input.dispatchKeyEvent", {**_TAB_UP, **mod}))
+
+
+async def _walk_reusing(page: Any, stops: list[dict[str, Any]], walk: Any, count: int,
+                        first: int) -> tuple[bool, str, int]:
+    """The fast walk with the Tab presses through a memoised leading block of ``count``
+    controls skipped (module docstring of auditor/memo.py). Returns (walk done, mismatch
+    reason or '', stops reused)."""
+    await _press_tab(page)
+    k = len(walk.stops)
+    jump = await evaluate_json(page, _ENTER_AND_JUMP_JS, [walk.stops[0], list(_SAME_FIELDS),
+                                                          [s["id"] for s in walk.stops[1:]], walk.last_id])
+    got = jump.get("got") or []
+    if not jump.get("jumped"):
+        if jump.get("jumped") is False:  # entered as recorded, but the block's controls are not all here
+            return await _restart(page, stops, walk, first), "block differs", 0
+        # focus did not enter the block as recorded: this is the first press of a full walk
+        stops.extend(got)
+        if stops and should_stop(stops):
+            return True, "entry differs", 0
+        return await _walk_fast(page, stops, max(1, first - 1), sent=1), "entry differs", 0
+    if not jump.get("ok"):
+        return await _restart(page, stops, walk, first), "jump failed", 0
+    stops.append(got[0])
+    for rec, here in zip(walk.stops[1:], jump["stops"]):
+        stops.append({**rec, **here})
+    # the first press after the jump must leave the block for a control after it (exit
+    # proven): ids from ``count`` on are the controls from main on, in document order. The
+    # walk goes on in the same list, so should_stop judges it as it would the full walk.
+    done = await _walk_fast(page, stops, max(1, first - k), sent=k)
+    nxt = stops[k] if len(stops) > k else {}
+    if nxt.get("body") or not isinstance(nxt.get("id"), int) or nxt["id"] < count:
+        return await _restart(page, stops, walk, first), "exit differs", 0
+    return done, "", k - 1
+
+
+async def _restart(page: Any, stops: list[dict[str, Any]], walk: Any, first: int) -> bool:
+    """Walk the page again from before its first control, after a mismatch."""
+    stops.clear()
+    if await page.evaluate(_RESTART_JS, walk.first_id):
+        await _press_tab(page, shift=True)
+    await page.evaluate("() => { window.__iaStops = []; }")
+    return await _walk_fast(page, stops, first)
+
+
+async def _memo_plan(page: Any, memo: Any, setup: dict[str, Any]) -> dict[str, Any]:
+    """Fingerprint the page's leading block: {key, walk, count, width, height} or {reason}."""
+    from .. import memo as memo_mod
+
+    if setup.get("modal"):
+        return {"reason": "an open modal dialog"}
+    if setup.get("initial_focus") is not None:
+        return {"reason": "focus already on the page"}
+    got = await evaluate_json(page, memo_mod.FINGERPRINT_JS, memo_mod.MAX_FINGERPRINT_CHARS)
+    if got.get("reason"):
+        return {"reason": got["reason"]}
+    key = memo_mod.fingerprint(got["parts"])
+    return {"key": key, "walk": memo.get(key), "seen": memo.seen(key), "count": got["count"],
+            "width": got["width"], "height": got["height"], "block": got["parts"]["block"]}
+
+
+async def _memo_learn(page: Any, memo: Any, plan: dict[str, Any], stops: list[dict[str, Any]]) -> str:
+    """After a full walk of a page whose block was not seen before: keep its stops through
+    the block for later pages, when they can be reused; returns why not ('' when kept)."""
+    from .. import memo as memo_mod
+
+    inside, next_id = memo_mod.leading_stops(stops, plan["count"], plan["width"], plan["height"])
+    if not inside or next_id is None:
+        memo.put(plan["key"], None)
+        return "walk through the block not reusable"
+    after = await page.evaluate(memo_mod.BLOCK_DOM_JS)
+    if after != plan["block"]:
+        memo.put(plan["key"], None)
+        return "the walk changed the block"
+    memo.put(plan["key"], memo_mod.LeadingWalk(tuple(inside), next_id, memo_mod.dom_hash(after)))
+    return ""
 
 
 # One round trip before the walk: the fragment to restore, the operable elements, and the
@@ -657,14 +776,45 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     cleaned = False
     trap_exit = None
     refocus: list[dict[str, Any]] = []
+    # component-aware measurement (auditor/memo.py); None with --no-memo: the old path only
+    memo = getattr(page, "_ia_memo", None) if getattr(settings, "memo", False) else None
+    memo_note: dict[str, Any] | None = None
     try:
         done = False
         if not setup["frames"]:
+            plan: dict[str, Any] = {}
             try:
-                done = await _walk_fast(page, stops, first_batch(setup["elements"]))
+                if memo is not None:
+                    try:
+                        plan = await _memo_plan(page, memo, setup)
+                    except Exception as exc:  # a page that tampers with built-ins: measured in full
+                        plan = {"reason": f"fingerprint failed ({type(exc).__name__})"}
+                if plan.get("walk") is not None:
+                    done, mismatch, reused = await _walk_reusing(page, stops, plan["walk"], plan["count"],
+                                                                  first_batch(setup["elements"]))
+                    # the stops after the first one inside the block are copied, not pressed to
+                    memo_note = {"state": "fallback" if mismatch else "hit", "reason": mismatch,
+                                 "stops_reused": reused, "presses_saved": reused}
+                else:
+                    done = await _walk_fast(page, stops, first_batch(setup["elements"]))
                 walk = "batched" if done else "batched, then per-press"
             except Exception:  # no DevTools session (not Chromium): the per-press walk
                 walk = "per-press"
+                done = False
+                if memo_note:
+                    memo_note = {"state": "fallback", "reason": "walk failed", "stops_reused": 0, "presses_saved": 0}
+            if memo is not None and memo_note is None:
+                if plan.get("reason"):
+                    memo_note = {"state": "not-memoisable", "reason": plan["reason"]}
+                elif plan.get("key"):
+                    why = ("walk not complete" if not done else
+                           await _memo_learn(page, memo, plan, stops) if not plan["seen"] else
+                           "block seen before, its walk not reusable")
+                    if not done:
+                        memo.put(plan["key"], None)
+                    memo_note = {"state": "miss", "reason": why}
+        elif memo is not None:
+            memo_note = {"state": "not-memoisable", "reason": "frames or plugins on the page"}
         if not done and not (stops and should_stop(stops)):
             await page.evaluate(UNRECORD_JS)
             await _walk_slow(page, stops)
@@ -696,7 +846,12 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         if not cleaned:
             await cleanup(page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
                                         hash_before))
-    return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
-            "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
-            "click_listeners": listeners, "refocus": refocus, "refocus_wait_ms": REFOCUS_WAIT_MS,
-            **tab_summary(stops)}
+    out = {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
+           "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
+           "click_listeners": listeners, "refocus": refocus, "refocus_wait_ms": REFOCUS_WAIT_MS,
+           **tab_summary(stops)}
+    if memo is not None and memo_note is not None:
+        out["memo"] = memo_note
+        memo.count({"hit": "hits", "fallback": "fallbacks", "miss": "misses"}.get(memo_note["state"], "not_memoisable"),
+                   memo_note.get("reason", ""), memo_note.get("stops_reused", 0), memo_note.get("presses_saved", 0))
+    return out

@@ -154,6 +154,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "settings": settings,
             "limits_hit": run["limit_hit"] or [],
             "pacing": run.get("pacing"),
+            "memo": run.get("memo"),
             "environment": environment.to_dict(environment.of_run(settings)),
         },
         "summary": {
