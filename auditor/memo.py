@@ -179,6 +179,8 @@ class BlockMemo:
 
     walks: dict[str, LeadingWalk | None] = field(default_factory=dict)
     """Fingerprint -> the walk recorded for it; None: seen, but its walk could not be reused."""
+    blur: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Fingerprint -> the block's controls (data-ia-kbd) with a blur/focusout listener."""
     hits: int = 0
     misses: int = 0
     fallbacks: int = 0
@@ -202,6 +204,14 @@ class BlockMemo:
         with self._lock:
             if walk is None or key not in self.walks:
                 self.walks[key] = walk
+
+    def blur_of(self, key: str) -> tuple[int, ...] | None:
+        with self._lock:
+            return self.blur.get(key)
+
+    def put_blur(self, key: str, ids: tuple[int, ...]) -> None:
+        with self._lock:
+            self.blur.setdefault(key, ids)
 
     def count(self, what: str, reason: str = "", stops: int = 0, presses: int = 0) -> None:
         with self._lock:

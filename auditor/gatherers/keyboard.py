@@ -492,6 +492,80 @@ async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
     return [o for o in out if o.get("selector")]
 
 
+# REFOCUS_CANDIDATES_JS for a page whose leading block was reused (auditor/memo.py): the
+# block's controls (data-ia-kbd below ``skip``) count toward the cap as before but are not
+# returned (what their listeners are is known); the ids of all candidates are kept in
+# window.__iaBlurIds for a page whose block is recorded.
+REFOCUS_CANDIDATES_AFTER_JS = r"""
+(cap, skip) => {
+  const out = [], ids = [];
+  for (const el of document.querySelectorAll('[data-ia-kbd]')) {
+    if (ids.length >= cap) break;
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    const id = Number(el.getAttribute('data-ia-kbd'));
+    ids.push(id);
+    if (id >= skip) out.push(el);
+  }
+  window.__iaBlurIds = ids;
+  return out;
+}
+"""
+_KNOWN_JS = r"""
+(ids) => ids.map(id => { const el = document.querySelector('[data-ia-kbd="' + id + '"]');
+  return el ? {selector: window.__iaCssPath(el), snippet: window.__iaSnip(el)} : {}; })
+"""
+
+
+async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] | None) -> tuple[list[dict[str, Any]],
+                                                                                             tuple[int, ...] | None]:
+    """``blur_listener_elements`` on a page with a fingerprinted leading block of ``count``
+    controls. ``known``: the block's controls with a blur listener, recorded on an earlier
+    page with the same block (their lookups are skipped); None: look them all up, and
+    return them for the memo (None when the bounded lookups stopped inside the block)."""
+    cdp = await cdp_session(page)
+    skip = count if known is not None else 0
+    res = await cdp.send("Runtime.evaluate", {
+        "expression": f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)})",
+        "objectGroup": "ia-blur"})
+    out: list[dict[str, Any]] = []
+    if known:
+        out = list(await page.evaluate(_KNOWN_JS, list(known)))[:MAX_REFOCUS_TRIES]
+    found: list[int] = []  # candidate indexes with a blur listener
+    examined = -1
+    try:
+        arr = res.get("result", {}).get("objectId")
+        if not arr:
+            return [o for o in out if o.get("selector")], None
+        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
+        for p in props.get("result", []):
+            oid = (p.get("value") or {}).get("objectId")
+            if not p.get("name", "").isdigit() or not oid:
+                continue
+            if len(out) >= MAX_REFOCUS_TRIES:
+                break
+            examined = int(p["name"])
+            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+            if {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
+                info = await cdp.send("Runtime.callFunctionOn", {
+                    "objectId": oid, "returnByValue": True,
+                    "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
+                                           "snippet: window.__iaSnip(this)}; }"})
+                out.append(info.get("result", {}).get("value") or {})
+                found.append(examined)
+    finally:
+        await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
+    learned = None
+    if known is None:
+        ids = await page.evaluate("() => window.__iaBlurIds || []")
+        # complete for the block when every candidate inside it was looked up
+        if all(i <= examined for i, cid in enumerate(ids) if cid < count):
+            learned = tuple(ids[i] for i in found if ids[i] < count)
+    await page.evaluate("() => { delete window.__iaBlurIds; }")
+    return [o for o in out if o.get("selector")], learned
+
+
 async def refocus_traps(page: Any, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A timing-based trap: a script that puts focus back on an element once it has left
     (``onblur="setTimeout(() => this.focus(), 10)"``). Tab walks sent back to back race such a
@@ -779,10 +853,10 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     # component-aware measurement (auditor/memo.py); None with --no-memo: the old path only
     memo = getattr(page, "_ia_memo", None) if getattr(settings, "memo", False) else None
     memo_note: dict[str, Any] | None = None
+    plan: dict[str, Any] = {}
     try:
         done = False
         if not setup["frames"]:
-            plan: dict[str, Any] = {}
             try:
                 if memo is not None:
                     try:
@@ -820,7 +894,17 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             await _walk_slow(page, stops)
         trap_exit = await try_trap_exits(page, stops) if is_trapped(stops) else None
         try:
-            blur_candidates = await blur_listener_elements(page)
+            if memo is not None and memo_note and memo_note["state"] in ("hit", "miss") and plan.get("key"):
+                # the block's blur listeners: looked up once per block (on a hit, the walk
+                # proved the block behaves as recorded)
+                known = memo.blur_of(plan["key"]) if memo_note["state"] == "hit" else None
+                blur_candidates, learned = await blur_listeners_reusing(page, plan["count"], known)
+                if learned is not None:
+                    memo.put_blur(plan["key"], learned)
+                if known is not None:
+                    memo_note["listener_lookups_saved"] = plan["count"]
+            else:
+                blur_candidates = await blur_listener_elements(page)
         except Exception:  # no DevTools session (not Chromium)
             blur_candidates = []
         skip = await page.evaluate(FINISH_JS)
