@@ -161,7 +161,52 @@ def test_in_page_fingerprint_rules():
     assert got["no header"]["reason"] == "no header or navigation before main"
 
 
+# -- mismatches re-walk the page: the result is the full walk's ------------------------------------
+async def _walks(base: str, doctor) -> tuple[dict, dict, dict]:
+    """The keyboard action on a.html without memo, then with memo on index (recorded) and a.html
+    after ``doctor(memo, key)`` changed what was recorded."""
+    import dataclasses
+
+    from playwright.async_api import async_playwright
+
+    from auditor.browser import LAUNCH_ARGS, find_browser
+    from auditor.gatherers import keyboard as kb
+    from auditor.settings import Settings
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=find_browser(None).path, args=LAUNCH_ARGS)
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await page.goto(base + "a.html", wait_until="load")
+        plain = await kb.keyboard.fn(page, None, Settings(memo=False))
+        memo = BlockMemo()
+        page._ia_memo = memo
+        await page.goto(base, wait_until="load")
+        first = await kb.keyboard.fn(page, None, Settings(memo=True))
+        (key, walk), = memo.walks.items()
+        memo.walks[key] = dataclasses.replace(walk, **doctor(walk))
+        await page.goto(base + "a.html", wait_until="load")
+        again = await kb.keyboard.fn(page, None, Settings(memo=True))
+        await browser.close()
+    return plain, first, again
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("doctor, reason", [
+    # the recorded first stop looked different: focus did not enter as recorded
+    (lambda w: {"stops": ({**w.stops[0], "w": w.stops[0]["w"] + 1},) + w.stops[1:]}, "entry differs"),
+    # the block's recorded walk ends early: Tab from its "last" stop stays in the block
+    (lambda w: {"stops": w.stops[:3]}, "exit differs"),
+])
+def test_a_mismatch_walks_the_page_in_full(serve_site, doctor, reason):
+    plain, first, again = asyncio.run(_walks(serve_site("memo").rstrip("/") + "/", doctor))
+    assert first["memo"]["state"] == "miss"
+    assert again["memo"] == {"state": "fallback", "reason": reason, "stops_reused": 0, "presses_saved": 0}
+    assert {k: v for k, v in again.items() if k != "memo"} == plain
+
+
 # -- end to end: the CLI on a site with identical and subtly altered headers -------------------------
+#: d.html's main starts with a focusable link of no size (no id): the exit is proven in the page
 IDENTICAL = ("/a.html", "/b.html", "/c.html", "/d.html", "/contact.html")
 ALTERED = ("/extra-link.html", "/other-css.html", "/onfocus.html", "/page-css.html", "/current.html")
 

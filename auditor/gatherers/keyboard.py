@@ -722,6 +722,17 @@ _ENTER_AND_JUMP_JS = r"""
   const el = find(last);
   if (!el || out.includes(null) || scrollX !== 0 || scrollY !== 0) return {ok: false, got, jumped: false};
   el.focus();
+  // where the next Tab lands, for a stop without an id (focusable, not marked as operable):
+  // in or after main is outside the block. Kept on the recorder's list (UNRECORD_JS drops it).
+  const main = document.querySelector('main, [role=main]');
+  const once = (e) => {
+    if (e.key !== 'Tab') return;
+    removeEventListener('keyup', once, true);
+    const a = document.activeElement;
+    window.__iaStops.exitAfterMain = !!(main && a && a !== document.body && a !== document.documentElement &&
+      (a === main || main.contains(a) || (main.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)));
+  };
+  addEventListener('keyup', once, true);
   return {ok: document.activeElement === el && scrollX === 0 && scrollY === 0, got, jumped: true, stops: out};
 }
 """
@@ -774,7 +785,10 @@ async def _walk_reusing(page: Any, stops: list[dict[str, Any]], walk: Any, count
     # walk goes on in the same list, so should_stop judges it as it would the full walk.
     done = await _walk_fast(page, stops, max(1, first - k), sent=k)
     nxt = stops[k] if len(stops) > k else {}
-    if nxt.get("body") or not isinstance(nxt.get("id"), int) or nxt["id"] < count:
+    if nxt.get("body") or (isinstance(nxt.get("id"), int) and nxt["id"] < count):
+        return await _restart(page, stops, walk, first), "exit differs", 0
+    if not isinstance(nxt.get("id"), int) and not await page.evaluate(
+            "() => !!window.__iaStops && window.__iaStops.exitAfterMain === true"):
         return await _restart(page, stops, walk, first), "exit differs", 0
     return done, "", k - 1
 
