@@ -889,8 +889,12 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
             except Exception:  # no DevTools session (not Chromium): the per-press walk
                 walk = "per-press"
                 done = False
-                if memo_note:
+                if plan.get("walk") is not None:
+                    # the reuse broke off somewhere: the per-press walk starts from the top
                     memo_note = {"state": "fallback", "reason": "walk failed", "stops_reused": 0, "presses_saved": 0}
+                    stops.clear()
+                    if await page.evaluate(_RESTART_JS, plan["walk"].first_id):
+                        await page.keyboard.press("Shift+Tab")
             if memo is not None and memo_note is None:
                 if plan.get("reason"):
                     memo_note = {"state": "not-memoisable", "reason": plan["reason"]}
