@@ -16,6 +16,17 @@ hash of everything :data:`FINGERPRINT_JS` reads that can change how the block re
 behaves (:func:`fingerprint`); what cannot be fingerprinted makes the page *not memoisable*
 and it is measured as without memo. ``--no-memo`` (``Settings.memo`` False) runs the old
 path only: nothing here is called.
+
+Reused besides the stops: the blur/focusout listener lookups of the refocus test for the
+block's controls (``blur_listeners_reusing`` in the keyboard gatherer).
+
+Limits (what the fingerprint takes on trust): a stylesheet or external script is known by
+its URL, not its content (a server that answers one URL differently from page to page is
+not seen); script state that shows nowhere in the DOM (a variable a page's own data sets
+before the walk) is not seen, though every script's text and URL is in the fingerprint and
+the first stop is compared field by field on every page. The trailing block (footer) is not
+reused: on the bench pages it holds 2 stops, so a jump would save one press at the cost of
+an id translation that could be wrong.
 """
 
 from __future__ import annotations
