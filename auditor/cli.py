@@ -559,6 +559,7 @@ def _verdict_exit(verdict: list[Any], result: dict[str, Any]) -> int:
 
 
 def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
+    from .memo import memo_note
     from .progress import printable
     from .report import incremental_note, pacing_note
 
@@ -583,6 +584,9 @@ def _summary(r: dict[str, Any], paths: dict[str, Path]) -> None:
             click.echo(printable(f"gone since the base run: {u}"))
         if len(gone) > 10:
             click.echo(f"...and {len(gone) - 10} more gone (listed in the JSON report, run.incremental.gone)")
+    memo = memo_note(r["run"].get("memo"))
+    if memo:
+        click.echo(f"memo: {memo}")
     env = r["run"].get("environment")
     if env:
         click.echo(printable(env["note"]))

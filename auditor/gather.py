@@ -33,6 +33,7 @@ from .gatherers import (
     world_json,
     world_run,
 )
+from .memo import BlockMemo
 from .model import Link, PageArtifacts, Redirect
 from .settings import Secrets, Settings
 
@@ -296,6 +297,8 @@ class Gatherer:
         self._slow_rules = [r for r in SLOW_ON_DENSE if _runs_rule(self._axe_options or {}, r)]
         self._tabs: dict[Any, Page] = {}
         self._creds = CredentialScope(self.secrets, settings.start_urls, settings.scope)
+        #: Blocks measured once per run and reused (auditor/memo.py); None with --no-memo.
+        self.memo = BlockMemo() if settings.memo else None
         #: Seconds all page actions of one page may take together (each is bounded too).
         self.action_budget = max(60.0, 2 * settings.page_timeout)
 
@@ -533,6 +536,7 @@ class Gatherer:
         # which actions run on this page, so one can leave state the next one wants (the
         # reflow action leaves the 320 px layout for the mobile action)
         page._ia_actions = {a.name for a in self._actions}  # type: ignore[attr-defined]
+        page._ia_memo = self.memo  # type: ignore[attr-defined]
         try:
             await self._run_each(page, art, end, budget)
         finally:

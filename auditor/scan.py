@@ -594,6 +594,8 @@ class Scanner:
             async with Gatherer(s, browser.path or "", self.secrets, **gather_selection(self.specs)) as gatherer:
                 s.sandbox = gatherer.sandbox.describe()  # the run's record says how the site was rendered
                 self.store.update_run(self.run_id, settings=s.to_dict())
+                if resume and gatherer.memo is not None:
+                    gatherer.memo.restore((self.store.get_run(self.run_id) or {}).get("memo"))
                 try:
                     if self.base_run is None:
                         await self._crawl(gatherer, frontier, limiter)
@@ -604,7 +606,8 @@ class Scanner:
                             self._revalidator = incremental.Revalidator(client, limiter, s.page_timeout)
                             await self._crawl(gatherer, frontier, limiter)
                 finally:  # also for an interrupted scan: what the site made us do is part of its record
-                    self.store.update_run(self.run_id, pacing=limiter.summary())
+                    self.store.update_run(self.run_id, pacing=limiter.summary(),
+                                          memo=gatherer.memo.summary() if gatherer.memo is not None else None)
         except CouldNotAudit:
             raise
         except Exception as exc:

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS runs (
   error TEXT,
   limit_hit TEXT,                  -- JSON list of limits that stopped the crawl
   pacing TEXT,                     -- JSON: how the crawl paced itself (HostLimiter.summary)
-  incremental TEXT                 -- JSON: --incremental's base run, pages reused/audited/gone
+  incremental TEXT,                -- JSON: --incremental's base run, pages reused/audited/gone
+  memo TEXT                        -- JSON: what component-aware measurement reused (BlockMemo.summary)
 );
 CREATE TABLE IF NOT EXISTS frontier (
   run_id TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -140,7 +141,7 @@ class Store:
     def _migrate(self) -> None:
         """Columns added since a store file was created (``CREATE TABLE IF NOT EXISTS`` keeps
         an old table as it was)."""
-        for table, col in (("runs", "pacing"), ("runs", "incremental"), ("pages", "reused_from")):
+        for table, col in (("runs", "pacing"), ("runs", "incremental"), ("runs", "memo"), ("pages", "reused_from")):
             have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
             if col not in have:
                 try:
@@ -164,8 +165,8 @@ class Store:
                 (run_id, tool_version, now_iso(), "running", json.dumps(seeds), json.dumps(settings)))
 
     def update_run(self, run_id: str, **cols: Any) -> None:
-        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing", "incremental") and v is not None
-                   else v)
+        enc = {k: (json.dumps(v) if k in ("site", "limit_hit", "settings", "pacing", "incremental", "memo")
+                   and v is not None else v)
                for k, v in cols.items()}
         sets = ", ".join(f"{k}=?" for k in enc)
         with self._tx():
@@ -176,7 +177,7 @@ class Store:
         if row is None:
             return None
         d = dict(row)
-        for k in ("seeds", "settings", "site", "limit_hit", "pacing", "incremental"):
+        for k in ("seeds", "settings", "site", "limit_hit", "pacing", "incremental", "memo"):
             d[k] = json.loads(d[k]) if d.get(k) else ([] if k in ("seeds", "limit_hit") else None)
         return d
 

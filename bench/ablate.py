@@ -33,6 +33,7 @@ from auditor.browser import find_browser  # noqa: E402
 #: variant name -> extra scan arguments
 VARIANTS: dict[str, list[str]] = {
     "full": [],
+    "full-no-memo": ["--no-memo"],
     "-keyboard": ["--skip", "keyboard"],
     "-reflow": ["--skip", "reflow"],
     "-mobile": ["--skip", "mobile"],

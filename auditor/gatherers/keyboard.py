@@ -492,6 +492,80 @@ async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
     return [o for o in out if o.get("selector")]
 
 
+# REFOCUS_CANDIDATES_JS for a page whose leading block was reused (auditor/memo.py): the
+# block's controls (data-ia-kbd below ``skip``) count toward the cap as before but are not
+# returned (what their listeners are is known); the ids of all candidates are kept in
+# window.__iaBlurIds for a page whose block is recorded.
+REFOCUS_CANDIDATES_AFTER_JS = r"""
+(cap, skip) => {
+  const out = [], ids = [];
+  for (const el of document.querySelectorAll('[data-ia-kbd]')) {
+    if (ids.length >= cap) break;
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    const id = Number(el.getAttribute('data-ia-kbd'));
+    ids.push(id);
+    if (id >= skip) out.push(el);
+  }
+  window.__iaBlurIds = ids;
+  return out;
+}
+"""
+_KNOWN_JS = r"""
+(ids) => ids.map(id => { const el = document.querySelector('[data-ia-kbd="' + id + '"]');
+  return el ? {selector: window.__iaCssPath(el), snippet: window.__iaSnip(el)} : {}; })
+"""
+
+
+async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] | None) -> tuple[list[dict[str, Any]],
+                                                                                             tuple[int, ...] | None]:
+    """``blur_listener_elements`` on a page with a fingerprinted leading block of ``count``
+    controls. ``known``: the block's controls with a blur listener, recorded on an earlier
+    page with the same block (their lookups are skipped); None: look them all up, and
+    return them for the memo (None when the bounded lookups stopped inside the block)."""
+    cdp = await cdp_session(page)
+    skip = count if known is not None else 0
+    res = await cdp.send("Runtime.evaluate", {
+        "expression": f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)})",
+        "objectGroup": "ia-blur"})
+    out: list[dict[str, Any]] = []
+    if known:
+        out = list(await page.evaluate(_KNOWN_JS, list(known)))[:MAX_REFOCUS_TRIES]
+    found: list[int] = []  # candidate indexes with a blur listener
+    examined = -1
+    try:
+        arr = res.get("result", {}).get("objectId")
+        if not arr:
+            return [o for o in out if o.get("selector")], None
+        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
+        for p in props.get("result", []):
+            oid = (p.get("value") or {}).get("objectId")
+            if not p.get("name", "").isdigit() or not oid:
+                continue
+            if len(out) >= MAX_REFOCUS_TRIES:
+                break
+            examined = int(p["name"])
+            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+            if {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
+                info = await cdp.send("Runtime.callFunctionOn", {
+                    "objectId": oid, "returnByValue": True,
+                    "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
+                                           "snippet: window.__iaSnip(this)}; }"})
+                out.append(info.get("result", {}).get("value") or {})
+                found.append(examined)
+    finally:
+        await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
+    learned = None
+    if known is None:
+        ids = await page.evaluate("() => window.__iaBlurIds || []")
+        # complete for the block when every candidate inside it was looked up
+        if all(i <= examined for i, cid in enumerate(ids) if cid < count):
+            learned = tuple(ids[i] for i in found if ids[i] < count)
+    await page.evaluate("() => { delete window.__iaBlurIds; }")
+    return [o for o in out if o.get("selector")], learned
+
+
 async def refocus_traps(page: Any, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A timing-based trap: a script that puts focus back on an element once it has left
     (``onblur="setTimeout(() => this.focus(), 10)"``). Tab walks sent back to back race such a
@@ -595,14 +669,15 @@ def first_batch(elements: list[dict[str, Any]]) -> int:
     return max(2, min(MAX_TAB_STOPS, sum(1 for e in elements if e.get("tabbable")) + 2))
 
 
-async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int) -> bool:
+async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int, sent: int = 0) -> bool:
     """Tab in batches of presses sent back to back over the DevTools session (``first``,
     then ``BATCH`` each); the page records each stop on keyup. False when a batch came back
-    short (a keyup went elsewhere): the caller goes on press by press."""
+    short (a keyup went elsewhere): the caller goes on press by press. ``sent``: presses the
+    walk already made (a walk that reused a memoised block goes on from there)."""
     cdp = await cdp_session(page)
-    sent = 0
+    start = sent
     while sent < MAX_TAB_STOPS:
-        n = min(first if sent == 0 else BATCH, MAX_TAB_STOPS - sent)
+        n = min(first if sent == start else BATCH, MAX_TAB_STOPS - sent)
         sends = []
         for _ in range(n):
             sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_DOWN))
@@ -626,6 +701,138 @@ async def _walk_slow(page: Any, stops: list[dict[str, Any]]) -> None:
         stops.append(await page.evaluate(STOP_JS))
         if should_stop(stops):
             return
+
+
+# --- component-aware measurement (auditor/memo.py) ------------------------------------
+#: Stop fields compared between the memoised first stop and this page's real one (the
+#: selector is this page's own: ``:nth-of-type`` counts siblings outside the block).
+_SAME_FIELDS = ("id", "snippet", "tag", "x", "y", "w", "h", "size", "visible_change", "in_view", "obscured_by")
+
+# After the first Tab press: the stop it recorded must be the memoised first stop (entry
+# proven; compared in the page, no round trip of its own). Then focus the block's last
+# control from script (the Tab presses to it are skipped) and give this page's selector and
+# snippet of each reused stop. Tab from a focused element goes on from it, as it would after
+# the skipped presses.
+_ENTER_AND_JUMP_JS = r"""
+([entry, fields, ids, last]) => {
+  const got = window.__iaStops.splice(0);
+  if (got.length !== 1 || fields.some(f => got[0][f] !== entry[f])) return {ok: false, got};
+  const find = (id) => document.querySelector('[data-ia-kbd="' + id + '"]');
+  const out = ids.map(id => { const el = find(id); return el ? {selector: window.__iaCssPath(el), snippet: window.__iaSnip(el)} : null; });
+  const el = find(last);
+  if (!el || out.includes(null) || scrollX !== 0 || scrollY !== 0) return {ok: false, got, jumped: false};
+  el.focus();
+  // where the next Tab lands, for a stop without an id (focusable, not marked as operable):
+  // in or after main is outside the block. Kept on the recorder's list (UNRECORD_JS drops it).
+  const main = document.querySelector('main, [role=main]');
+  const once = (e) => {
+    if (e.key !== 'Tab') return;
+    removeEventListener('keyup', once, true);
+    const a = document.activeElement;
+    window.__iaStops.exitAfterMain = !!(main && a && a !== document.body && a !== document.documentElement &&
+      (a === main || main.contains(a) || (main.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)));
+  };
+  addEventListener('keyup', once, true);
+  return {ok: document.activeElement === el && scrollX === 0 && scrollY === 0, got, jumped: true, stops: out};
+}
+"""
+
+# A mismatch: put focus back on the page's first control (Shift+Tab from it leaves the
+# page, as at the end of a walk) and forget what the recorder saw, for a walk from the top.
+_RESTART_JS = r"""
+(first) => {
+  const el = document.querySelector('[data-ia-kbd="' + first + '"]');
+  if (el) el.focus();
+  window.__iaStops = [];
+  return !!el && document.activeElement === el;
+}
+"""
+
+
+async def _press_tab(page: Any, shift: bool = False) -> None:
+    """One Tab press over the DevTools session (down and up sent back to back)."""
+    cdp = await cdp_session(page)
+    mod = {"modifiers": 8} if shift else {}
+    await asyncio.gather(cdp.send("Input.dispatchKeyEvent", {**_TAB_DOWN, **mod}),
+                         cdp.send("Input.dispatchKeyEvent", {**_TAB_UP, **mod}))
+
+
+async def _walk_reusing(page: Any, stops: list[dict[str, Any]], walk: Any, count: int,
+                        first: int) -> tuple[bool, str, int]:
+    """The fast walk with the Tab presses through a memoised leading block of ``count``
+    controls skipped (module docstring of auditor/memo.py). Returns (walk done, mismatch
+    reason or '', stops reused)."""
+    await _press_tab(page)
+    k = len(walk.stops)
+    jump = await evaluate_json(page, _ENTER_AND_JUMP_JS, [walk.stops[0], list(_SAME_FIELDS),
+                                                          [s["id"] for s in walk.stops[1:]], walk.last_id])
+    got = jump.get("got") or []
+    if not jump.get("jumped"):
+        if jump.get("jumped") is False:  # entered as recorded, but the block's controls are not all here
+            return await _restart(page, stops, walk, first), "block differs", 0
+        # focus did not enter the block as recorded: this is the first press of a full walk
+        stops.extend(got)
+        if stops and should_stop(stops):
+            return True, "entry differs", 0
+        return await _walk_fast(page, stops, max(1, first - 1), sent=1), "entry differs", 0
+    if not jump.get("ok"):
+        return await _restart(page, stops, walk, first), "jump failed", 0
+    stops.append(got[0])
+    for rec, here in zip(walk.stops[1:], jump["stops"]):
+        stops.append({**rec, **here})
+    # the first press after the jump must leave the block for a control after it (exit
+    # proven): ids from ``count`` on are the controls from main on, in document order. The
+    # walk goes on in the same list, so should_stop judges it as it would the full walk.
+    done = await _walk_fast(page, stops, max(1, first - k), sent=k)
+    nxt = stops[k] if len(stops) > k else {}
+    if nxt.get("body") or (isinstance(nxt.get("id"), int) and nxt["id"] < count):
+        return await _restart(page, stops, walk, first), "exit differs", 0
+    if not isinstance(nxt.get("id"), int) and not await page.evaluate(
+            "() => !!window.__iaStops && window.__iaStops.exitAfterMain === true"):
+        return await _restart(page, stops, walk, first), "exit differs", 0
+    return done, "", k - 1
+
+
+async def _restart(page: Any, stops: list[dict[str, Any]], walk: Any, first: int) -> bool:
+    """Walk the page again from before its first control, after a mismatch."""
+    stops.clear()
+    if await page.evaluate(_RESTART_JS, walk.first_id):
+        await _press_tab(page, shift=True)
+    await page.evaluate("() => { window.__iaStops = []; }")
+    return await _walk_fast(page, stops, first)
+
+
+async def _memo_plan(page: Any, memo: Any, setup: dict[str, Any]) -> dict[str, Any]:
+    """Fingerprint the page's leading block: {key, walk, count, width, height} or {reason}."""
+    from .. import memo as memo_mod
+
+    if setup.get("modal"):
+        return {"reason": "an open modal dialog"}
+    if setup.get("initial_focus") is not None:
+        return {"reason": "focus already on the page"}
+    got = await evaluate_json(page, memo_mod.FINGERPRINT_JS, memo_mod.MAX_FINGERPRINT_CHARS)
+    if got.get("reason"):
+        return {"reason": got["reason"]}
+    key = memo_mod.fingerprint(got["parts"])
+    return {"key": key, "walk": memo.get(key), "seen": memo.seen(key), "count": got["count"],
+            "width": got["width"], "height": got["height"], "block": got["parts"]["block"]}
+
+
+async def _memo_learn(page: Any, memo: Any, plan: dict[str, Any], stops: list[dict[str, Any]]) -> str:
+    """After a full walk of a page whose block was not seen before: keep its stops through
+    the block for later pages, when they can be reused; returns why not ('' when kept)."""
+    from .. import memo as memo_mod
+
+    inside, next_id = memo_mod.leading_stops(stops, plan["count"], plan["width"], plan["height"])
+    if not inside or next_id is None:
+        memo.put(plan["key"], None)
+        return "walk through the block not reusable"
+    after = await page.evaluate(memo_mod.BLOCK_DOM_JS)
+    if after != plan["block"]:
+        memo.put(plan["key"], None)
+        return "the walk changed the block"
+    memo.put(plan["key"], memo_mod.LeadingWalk(tuple(inside), next_id, memo_mod.dom_hash(after)))
+    return ""
 
 
 # One round trip before the walk: the fragment to restore, the operable elements, and the
@@ -657,20 +864,65 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     cleaned = False
     trap_exit = None
     refocus: list[dict[str, Any]] = []
+    # component-aware measurement (auditor/memo.py); None with --no-memo: the old path only
+    memo = getattr(page, "_ia_memo", None) if getattr(settings, "memo", False) else None
+    memo_note: dict[str, Any] | None = None
+    plan: dict[str, Any] = {}
     try:
         done = False
         if not setup["frames"]:
             try:
-                done = await _walk_fast(page, stops, first_batch(setup["elements"]))
+                if memo is not None:
+                    try:
+                        plan = await _memo_plan(page, memo, setup)
+                    except Exception as exc:  # a page that tampers with built-ins: measured in full
+                        plan = {"reason": f"fingerprint failed ({type(exc).__name__})"}
+                if plan.get("walk") is not None:
+                    done, mismatch, reused = await _walk_reusing(page, stops, plan["walk"], plan["count"],
+                                                                  first_batch(setup["elements"]))
+                    # the stops after the first one inside the block are copied, not pressed to
+                    memo_note = {"state": "fallback" if mismatch else "hit", "reason": mismatch,
+                                 "stops_reused": reused, "presses_saved": reused}
+                else:
+                    done = await _walk_fast(page, stops, first_batch(setup["elements"]))
                 walk = "batched" if done else "batched, then per-press"
             except Exception:  # no DevTools session (not Chromium): the per-press walk
                 walk = "per-press"
+                done = False
+                if plan.get("walk") is not None:
+                    # the reuse broke off somewhere: the per-press walk starts from the top
+                    memo_note = {"state": "fallback", "reason": "walk failed", "stops_reused": 0, "presses_saved": 0}
+                    stops.clear()
+                    if await page.evaluate(_RESTART_JS, plan["walk"].first_id):
+                        await page.keyboard.press("Shift+Tab")
+            if memo is not None and memo_note is None:
+                if plan.get("reason"):
+                    memo_note = {"state": "not-memoisable", "reason": plan["reason"]}
+                elif plan.get("key"):
+                    why = ("walk not complete" if not done else
+                           await _memo_learn(page, memo, plan, stops) if not plan["seen"] else
+                           "block seen before, its walk not reusable")
+                    if not done:
+                        memo.put(plan["key"], None)
+                    memo_note = {"state": "miss", "reason": why}
+        elif memo is not None:
+            memo_note = {"state": "not-memoisable", "reason": "frames or plugins on the page"}
         if not done and not (stops and should_stop(stops)):
             await page.evaluate(UNRECORD_JS)
             await _walk_slow(page, stops)
         trap_exit = await try_trap_exits(page, stops) if is_trapped(stops) else None
         try:
-            blur_candidates = await blur_listener_elements(page)
+            if memo is not None and memo_note and memo_note["state"] in ("hit", "miss") and plan.get("key"):
+                # the block's blur listeners: looked up once per block (on a hit, the walk
+                # proved the block behaves as recorded)
+                known = memo.blur_of(plan["key"]) if memo_note["state"] == "hit" else None
+                blur_candidates, learned = await blur_listeners_reusing(page, plan["count"], known)
+                if learned is not None:
+                    memo.put_blur(plan["key"], learned)
+                if known is not None:
+                    memo_note["listener_lookups_saved"] = plan["count"]
+            else:
+                blur_candidates = await blur_listener_elements(page)
         except Exception:  # no DevTools session (not Chromium)
             blur_candidates = []
         skip = await page.evaluate(FINISH_JS)
@@ -696,7 +948,12 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         if not cleaned:
             await cleanup(page.evaluate("(hash) => { (" + UNRECORD_JS.strip() + ")(); (" + CLEANUP_JS.strip() + ")(hash); }",
                                         hash_before))
-    return {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
-            "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
-            "click_listeners": listeners, "refocus": refocus, "refocus_wait_ms": REFOCUS_WAIT_MS,
-            **tab_summary(stops)}
+    out = {"elements": setup["elements"], "stops": stops, "skip_link": skip, "max_stops": MAX_TAB_STOPS,
+           "walk": walk, "initial_focus": setup["initial_focus"], "modal": setup["modal"], "trap_exit": trap_exit,
+           "click_listeners": listeners, "refocus": refocus, "refocus_wait_ms": REFOCUS_WAIT_MS,
+           **tab_summary(stops)}
+    if memo is not None and memo_note is not None:
+        out["memo"] = memo_note
+        memo.count({"hit": "hits", "fallback": "fallbacks", "miss": "misses"}.get(memo_note["state"], "not_memoisable"),
+                   memo_note.get("reason", ""), memo_note.get("stops_reused", 0), memo_note.get("presses_saved", 0))
+    return out

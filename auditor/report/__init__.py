@@ -164,6 +164,7 @@ def build_result(store: Store, run_id: str) -> dict[str, Any]:
             "settings": settings,
             "limits_hit": run["limit_hit"] or [],
             "pacing": run.get("pacing"),
+            "memo": run.get("memo"),
             "environment": environment.to_dict(environment.of_run(settings)),
             # --incremental: the base run, pages reused/audited, pages gone (None: not asked)
             "incremental": run.get("incremental"),

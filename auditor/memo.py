@@ -1,0 +1,265 @@
+"""Component-aware measurement: a block that repeats from page to page (the skip link,
+USWDS banner, header and navigation before ``<main>``) is Tab-walked once per run and its
+focus stops reused on later pages where it is provably identical (issue 24).
+
+The block here is the page's *leading block*: everything in ``<body>`` before ``<main>``
+(or ``[role=main]``), in document order. Its Tab stops are the first stops of the walk when
+no positive tabindex reorders focus, so a page whose leading block has the fingerprint of
+one walked before can skip the Tab presses through it:
+
+1. press Tab once and check focus lands on the recorded first stop (entry proven);
+2. copy the recorded stops, focus the block's last stop from script, and go on with real
+   Tab presses; the first of them must land on the recorded next element (exit proven).
+
+Any mismatch re-walks the page from the top (a *fallback*, counted). The fingerprint is a
+hash of everything :data:`FINGERPRINT_JS` reads that can change how the block renders or
+behaves (:func:`fingerprint`); what cannot be fingerprinted makes the page *not memoisable*
+and it is measured as without memo. ``--no-memo`` (``Settings.memo`` False) runs the old
+path only: nothing here is called.
+
+Reused besides the stops: the blur/focusout listener lookups of the refocus test for the
+block's controls (``blur_listeners_reusing`` in the keyboard gatherer).
+
+Limits (what the fingerprint takes on trust): a stylesheet or external script is known by
+its URL, not its content (a server that answers one URL differently from page to page is
+not seen); script state that shows nowhere in the DOM (a variable a page's own data sets
+before the walk) is not seen, though every script's text and URL is in the fingerprint and
+the first stop is compared field by field on every page. The trailing block (footer) is not
+reused: on the bench pages it holds 2 stops, so a jump would save one press at the cost of
+an id translation that could be wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Characters of page text (block markup, inline styles and scripts) read for one
+#: fingerprint; a page with more is not memoised (the read would cost more than it saves).
+MAX_FINGERPRINT_CHARS = 2_000_000
+
+# Runs after the keyboard action's MARK_JS (elements carry data-ia-kbd=N in document order)
+# and before the walk. Returns {reason} when the page cannot be memoised, else the raw
+# parts of the fingerprint, which Python hashes (crypto.subtle is missing on http pages).
+FINGERPRINT_JS = r"""
+(limit) => {
+  const main = document.querySelector('main, [role=main]');
+  if (!main || !document.body || !document.body.contains(main)) return {reason: 'no main landmark'};
+  const before = (el) => !!(el.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING) && !el.contains(main);
+  // the block must be one that repeats: a banner, header or navigation before main
+  const blocks = [...document.querySelectorAll('.usa-banner, header, [role=banner], nav, [role=navigation]')].filter(before);
+  if (!blocks.length) return {reason: 'no header or navigation before main'};
+  const marked = [...document.querySelectorAll('[data-ia-kbd]')];
+  const ids = marked.filter(before).map(el => Number(el.getAttribute('data-ia-kbd')));
+  // the block's controls are numbered first, 0..n-1, when it comes first in document order
+  if (!ids.length) return {reason: 'nothing operable before main'};
+  if (ids.some((id, i) => id !== i)) return {reason: 'operable elements of the block are not first'};
+  if (marked.some(el => !before(el) && el.contains(main))) return {reason: 'an operable element contains main'};
+  // a positive tabindex anywhere takes focus before the block: the walk does not start in it
+  if ([...document.querySelectorAll('[tabindex]')].some(el => el.tabIndex > 0)) return {reason: 'positive tabindex'};
+  const range = document.createRange();
+  range.setStart(document.body, 0);
+  range.setEndBefore(main);
+  const frag = range.cloneContents();
+  const all = [...frag.querySelectorAll('*')];
+  // what serialised markup does not show: shadow trees (custom elements may hold closed
+  // ones), frames' documents, plugins
+  if (all.some(el => el.localName.includes('-'))) return {reason: 'custom element in the block'};
+  if (frag.querySelector('iframe, frame, object, embed, portal')) return {reason: 'frame or plugin in the block'};
+  const live = [...document.body.querySelectorAll('*')];
+  const inBlock = (el) => before(el);
+  if (live.some(el => el.shadowRoot && inBlock(el))) return {reason: 'shadow root in the block'};
+  // a fixed or sticky element outside the block could cover its focused controls
+  for (const el of live) {
+    if (inBlock(el) || el === main) continue;
+    const pos = getComputedStyle(el).position;
+    if (pos === 'fixed' || pos === 'sticky') return {reason: 'fixed or sticky element outside the block'};
+  }
+  const active = document.activeElement;
+  if (active && active !== document.body && active !== document.documentElement) return {reason: 'focus already on the page'};
+  const block = new XMLSerializer().serializeToString(frag).replace(/ data-ia-skip="[^"]*"/g, '');
+  const styles = [...document.querySelectorAll('link[rel~=stylesheet], style')].map(s =>
+    s.localName === 'style' ? 'style:' + s.media + ':' + s.textContent
+      : 'link:' + s.href + ':' + s.media + ':' + s.disabled + ':' + (s.getAttribute('rel') || ''));
+  const sheets = [...document.styleSheets].map(s => (s.href || 'inline') + ':' + s.disabled + ':' + (s.media ? s.media.mediaText : ''));
+  const scripts = [...document.scripts].map(s => s.src ? 'src:' + s.src + ':' + s.type : 'inline:' + s.type + ':' + s.textContent);
+  const outer = (el) => [...el.attributes].map(a => a.name + '=' + a.value).join(' ');
+  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(v => Math.round(v * 100) / 100); };
+  const parts = {
+    block, styles, sheets, scripts,
+    adopted: (document.adoptedStyleSheets || []).length,
+    html: outer(document.documentElement), body: outer(document.body),
+    hash: location.hash,
+    viewport: [innerWidth, innerHeight, document.documentElement.clientWidth, document.documentElement.clientHeight,
+               devicePixelRatio, scrollX, scrollY],
+    main: rect(main).slice(0, 3),  // where the block ends (its height is the page's own)
+    controls: marked.filter(before).map(rect),
+    // form state serialised markup does not carry (a typed value, a checked box)
+    state: [...document.querySelectorAll('input, select, textarea')].filter(before).map(el =>
+      [el.value, el.checked, el.indeterminate, el.disabled]),
+    ids: ids.length,
+  };
+  const size = block.length + styles.join('').length + scripts.join('').length;
+  if (size > limit) return {reason: 'page too large to fingerprint'};
+  return {parts, count: ids.length, height: innerHeight, width: innerWidth};
+}
+"""
+
+
+# The block's markup alone, after the walk: a block whose markup its own Tab walk changed
+# (a menu left open, a class a focus handler added) is not reused.
+BLOCK_DOM_JS = r"""
+() => {
+  const main = document.querySelector('main, [role=main]');
+  if (!main || !document.body) return '';
+  const range = document.createRange();
+  range.setStart(document.body, 0);
+  range.setEndBefore(main);
+  return new XMLSerializer().serializeToString(range.cloneContents()).replace(/ data-ia-skip="[^"]*"/g, '');
+}
+"""
+
+
+def dom_hash(markup: str) -> str:
+    return hashlib.sha256(markup.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint(parts: dict[str, Any]) -> str:
+    """The block's fingerprint: SHA-256 of the canonical JSON of everything read
+    (:data:`FINGERPRINT_JS`): block markup (with our data-ia-kbd/-click marks, which say
+    which controls and click listeners it has), stylesheet URLs and inline styles, script
+    URLs and inline script text, the root and body attributes, URL fragment, viewport and
+    scroll, and the left, top and width of main, and the layout of each control in the block."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LeadingWalk:
+    """What the Tab walk recorded through a leading block."""
+
+    stops: tuple[dict[str, Any], ...]
+    """The stops inside the block, first to last, as STOP_JS measured them."""
+    next_id: int
+    """data-ia-kbd of the first stop after the block (its exit)."""
+    block_dom: str
+    """Hash of the block's markup after the walk (a block its own walk changed is not kept)."""
+
+    @property
+    def first_id(self) -> int:
+        return int(self.stops[0]["id"])
+
+    @property
+    def last_id(self) -> int:
+        return int(self.stops[-1]["id"])
+
+
+def leading_stops(stops: list[dict[str, Any]], count: int, width: int, height: int) -> tuple[list[dict[str, Any]],
+                                                                                           int | None]:
+    """The stops of a full walk that fall inside a leading block of ``count`` controls
+    (ids 0..count-1) and the id of the first stop after them; ``([], None)`` when the walk
+    cannot be reused: a stop without an id (focus on something not marked), a repeated
+    one, a stop outside the first screen (Tab scrolled the page, which a jump would not),
+    a walk that left the page inside the block, or fewer than two stops."""
+    inside: list[dict[str, Any]] = []
+    for stop in stops:
+        sid = stop.get("id")
+        if stop.get("body") or not isinstance(sid, int):
+            return [], None
+        if sid >= count:
+            if len(inside) < 2:
+                return [], None
+            return inside, sid
+        if any(s["id"] == sid for s in inside):
+            return [], None
+        if not (stop.get("x", -1) >= 0 and stop.get("y", -1) >= 0 and stop.get("x", 0) + stop.get("w", 0) <= width
+                and stop.get("y", 0) + stop.get("h", 0) <= height and stop.get("in_view")):
+            return [], None
+        inside.append(stop)
+    return [], None
+
+
+@dataclass
+class BlockMemo:
+    """Per-run cache of leading-block walks keyed by fingerprint, with counters. One per
+    :class:`auditor.gather.Gatherer`, shared by all its workers (one event loop; the lock
+    keeps it consistent should pages be measured from threads)."""
+
+    walks: dict[str, LeadingWalk | None] = field(default_factory=dict)
+    """Fingerprint -> the walk recorded for it; None: seen, but its walk could not be reused."""
+    blur: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Fingerprint -> the block's controls (data-ia-kbd) with a blur/focusout listener."""
+    hits: int = 0
+    misses: int = 0
+    fallbacks: int = 0
+    not_memoisable: int = 0
+    stops_reused: int = 0
+    presses_saved: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Why pages were not memoised (or fell back), with counts."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get(self, key: str) -> LeadingWalk | None:
+        with self._lock:
+            return self.walks.get(key)
+
+    def seen(self, key: str) -> bool:
+        with self._lock:
+            return key in self.walks
+
+    def put(self, key: str, walk: LeadingWalk | None) -> None:
+        """Keep the first walk recorded for a fingerprint; None marks it unusable for good."""
+        with self._lock:
+            if walk is None or key not in self.walks:
+                self.walks[key] = walk
+
+    def blur_of(self, key: str) -> tuple[int, ...] | None:
+        with self._lock:
+            return self.blur.get(key)
+
+    def put_blur(self, key: str, ids: tuple[int, ...]) -> None:
+        with self._lock:
+            self.blur.setdefault(key, ids)
+
+    def count(self, what: str, reason: str = "", stops: int = 0, presses: int = 0) -> None:
+        with self._lock:
+            setattr(self, what, getattr(self, what) + 1)
+            self.stops_reused += stops
+            self.presses_saved += presses
+            if reason:
+                self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def restore(self, prior: dict[str, Any] | None) -> None:
+        """Add the counts of an interrupted run's earlier part (``--resume``)."""
+        if not prior:
+            return
+        with self._lock:
+            for k in ("hits", "misses", "fallbacks", "not_memoisable", "stops_reused", "presses_saved"):
+                setattr(self, k, getattr(self, k) + int(prior.get(k) or 0))
+            for r, n in (prior.get("reasons") or {}).items():
+                self.reasons[r] = self.reasons.get(r, 0) + int(n)
+
+    def summary(self) -> dict[str, Any]:
+        """The run's record (``run.memo`` in the JSON result)."""
+        with self._lock:
+            return {"hits": self.hits, "misses": self.misses, "fallbacks": self.fallbacks,
+                    "not_memoisable": self.not_memoisable, "stops_reused": self.stops_reused,
+                    "presses_saved": self.presses_saved, "blocks": sum(1 for w in self.walks.values() if w),
+                    "reasons": dict(sorted(self.reasons.items()))}
+
+
+def memo_note(memo: dict[str, Any] | None) -> str | None:
+    """One line for the terminal summary, or None when memo was off or never applied."""
+    if not memo:
+        return None
+    pages = memo.get("hits", 0) + memo.get("misses", 0) + memo.get("fallbacks", 0) + memo.get("not_memoisable", 0)
+    if not pages:
+        return None
+    line = (f"{memo.get('hits', 0)} of {pages} pages reused a measured header block "
+            f"({memo.get('presses_saved', 0)} Tab presses saved)")
+    if memo.get("fallbacks"):
+        line += f"; {memo['fallbacks']} re-walked after a mismatch"
+    return line
