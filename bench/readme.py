@@ -20,6 +20,8 @@ python bench/run.py                                   # = make bench
 python bench/run.py --pages 200 --scale ''            # side by side only, 200 pages
 python bench/run.py --no-compare --scale 100,2000     # growth runs only
 python bench/run.py --site-dir /path/to/_site --scale ''  # side by side on a real site's build folder
+python bench/run.py --urls urls.txt --edit-dir /path/to/_site --scale ''
+                               # the same on a real site its own server serves (10% of the files edited, restored)
 python bench/sitegen.py --pages 500 --port 8000       # just serve the generated site
 python bench/ablate.py --pages 150                    # cost of each check family by subtraction
 python bench/ablate.py --pages 500 --variants floor,axe-only,-keyboard,full,pa11y-ci
@@ -27,9 +29,11 @@ python bench/ablate.py --pages 500 --variants floor,axe-only,-keyboard,full,pa11
 ```
 
 What runs (same URL list, same concurrency, same Chromium, one after the other), on the
-generated site and, with `--site-dir`, on a real site's build folder served by the bench
-itself (ETag and Last-Modified from the file, 304 answers; every tool gets the folder's HTML
-pages as its URL list, idea-audit as seeds with `--max-depth 0 --no-sitemap`):
+generated site and on a real site's build: with `--site-dir` a build folder served by the bench
+itself (ETag and Last-Modified from the file, 304 answers), with `--urls FILE --edit-dir DIR` a
+site served by its own server (the 10%-changed re-scan edits 10% of the listed pages' files
+in DIR and restores them after). Every tool gets the same URL list, idea-audit as seeds with
+`--max-depth 0 --no-sitemap`:
 
 - **floor** (`bench/floor.py`): one warm Chromium, one context and one tab per worker; the tab
   is navigated from page to page (to `load`), axe-core injected, `axe.run` with idea-audit's
@@ -160,7 +164,7 @@ def render(r: dict[str, Any]) -> str:
     if cmp:
         lines += render_cmp("Side by side, generated site", cmp)
     for name, real in sorted((r.get("real") or {}).items()):
-        lines += render_cmp(f"Side by side, real site build `{name}` (`--site-dir`)", real)
+        lines += render_cmp(f"Side by side, real site build `{name}`", real)
     scale = r.get("scale") or {}
     if scale:
         lines += ["### idea-audit growth with pages", "",

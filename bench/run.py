@@ -316,6 +316,46 @@ def run_reuse(info: dict[str, Any]) -> dict[str, Any]:
             "audited": inc.get("audited"), "gone": len(inc.get("gone") or [])}
 
 
+class FolderEdits:
+    """A real site served by its own server from a build folder: the 10%-changed re-scan edits
+    the pages' files there (the notice sitegen adds, before ``</main>``) and puts back their
+    bytes and times afterwards."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+
+
+def _page_file(root: Path, base: str, url: str) -> Path:
+    rel = url.removeprefix(base).split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    f = root / rel
+    return f / "index.html" if (not rel or rel.endswith("/") or f.is_dir()) else f
+
+
+def edit_pages(server: Any, base: str, urls: list[str]) -> list[tuple[Path, bytes, tuple[float, float]]]:
+    from sitegen import change_page  # type: ignore
+
+    if not isinstance(server, FolderEdits):
+        server.changed = {u.removeprefix(base) or "/" for u in urls}
+        return []
+    edited = []
+    for u in urls:
+        f = _page_file(server.root, base, u)
+        st = f.stat()
+        body = f.read_bytes()
+        edited.append((f, body, (st.st_atime, st.st_mtime)))
+        f.write_bytes(change_page(body))
+    return edited
+
+
+def restore_pages(server: Any, edited: list[tuple[Path, bytes, tuple[float, float]]]) -> None:
+    if not isinstance(server, FolderEdits):
+        server.changed = set()
+        return
+    for f, body, times in edited:
+        f.write_bytes(body)
+        os.utime(f, times)
+
+
 def side_by_side(tools: set[str], base: str, urls: list[str], conc: int, browser: str, tag: str,
                  server: Any) -> dict[str, Any]:
     """Every tool on the same pages, one after the other: the floor, idea-audit (memo on),
@@ -356,7 +396,7 @@ def side_by_side(tools: set[str], base: str, urls: list[str], conc: int, browser
         cmp["incremental unchanged"] = same
         # 10% of the pages change (every tenth URL: its HTML gains a paragraph, new validators)
         changed = [u for i, u in enumerate(urls) if i % 10 == 7]
-        server.changed = {u.removeprefix(base) or "/" for u in changed}
+        edited = edit_pages(server, base, changed)
         ten = run_idea(base, n, conc, browser, tag + "-inc10", urls=seeds, extra=("--incremental",), db=inc_db,
                        fresh=False, name="idea-audit --incremental (10% changed)")
         ten["reuse"] = run_reuse(ten)
@@ -364,7 +404,7 @@ def side_by_side(tools: set[str], base: str, urls: list[str], conc: int, browser
         again = run_idea(base, n, conc, browser, tag + "-full10", urls=seeds,
                          name="idea-audit full re-scan (10% changed)")
         ten["equal_to_full"] = compare_findings(idea_findings(again["db"]), idea_findings(str(inc_db)))
-        server.changed = set()
+        restore_pages(server, edited)
         cmp["incremental 10% changed"] = ten
         cmp["full re-scan 10% changed"] = again
         for key in ("incremental unchanged", "incremental 10% changed"):
@@ -456,6 +496,9 @@ def main() -> int:
                     help="a real site's build folder: served by the bench on 127.0.0.1, all tools side by side on it")
     ap.add_argument("--urls", default=None, metavar="FILE",
                     help="with --site-dir: the page URLs or paths to audit (default: every HTML file in DIR)")
+    ap.add_argument("--edit-dir", default=None, metavar="DIR",
+                    help="with --urls and no --site-dir: the build folder the site's own server serves the URLs "
+                         "from; the 10%%-changed re-scan edits 10%% of its pages' files and restores them after")
     ap.add_argument("--name", default=None, help="with --site-dir: the site's name in results.json (default: DIR's name)")
     ap.add_argument("--browser", default=None)
     ap.add_argument("--readme-only", action="store_true", help="re-render README.md from bench/out/results.json")
@@ -490,6 +533,26 @@ def main() -> int:
         (BENCH / "README.md").write_text(render_readme(results))
 
     tools = set(a.tools.split(","))
+    if a.urls and not a.site_dir:
+        # a real site already served (on its own port and server): the URLs as listed
+        from urllib.parse import urlsplit
+
+        listed = [ln.strip() for ln in Path(a.urls).read_text().splitlines() if ln.strip()]
+        parts = urlsplit(listed[0])
+        base = f"{parts.scheme}://{parts.netloc}"
+        name = a.name or Path(a.urls).stem
+        tools_here = tools if a.edit_dir else tools - {"incremental"}
+        cmp = side_by_side(tools_here, base, listed, a.concurrency, browser, f"real-{name}",
+                           FolderEdits(a.edit_dir) if a.edit_dir else None)
+        cmp["urls_file"] = str(Path(a.urls).resolve())
+        results.setdefault("real", {})[name] = cmp
+        fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
+        fresh.setdefault("real", {})[name] = cmp
+        results.update({k: v for k, v in fresh.items() if k not in ("date", "machine", "versions", "concurrency")})
+        results_file.write_text(json.dumps(results, indent=2))
+        (BENCH / "README.md").write_text(render_readme(results))
+        print((BENCH / "README.md").read_text())
+        return 0
     if a.site_dir:
         server, base = serve_dir(a.site_dir)
         if a.urls:

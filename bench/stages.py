@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from auditor.store import Store
 
-SKIP = {"dom_content_loaded", "load", "ttfb", "transfer_size"}  # in-page navigation-timing marks, not stages
+# in-page navigation-timing marks (times since the navigation started, not durations), not stages
+SKIP = {"dom_content_loaded", "load", "ttfb", "transfer_size", "look_start", "watched_look_start"}
 
 
 def stage_table(db: str) -> dict[str, dict[str, Any]]:
