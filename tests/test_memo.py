@@ -145,6 +145,12 @@ def test_in_page_fingerprint_rules():
         "custom element": (_html(link="<x-menu></x-menu>"), None),
         "frame": (_html(link='<iframe srcdoc="<a href=/>in</a>"></iframe>'), None),
         "fixed outside": (_html(main='<span style="position:fixed;top:0">chat</span>'), None),
+        "hidden fixed visible child": (_html(main='<div style="position:fixed;top:0;visibility:hidden">'
+                                                 '<span style="visibility:visible">chat</span></div>'), None),
+        # fixed elements that are not drawn cover nothing: the block stays reusable
+        "fixed, display none": (_html(main='<div style="display:none"><span style="position:fixed;top:0">menu</span>'
+                                           '</div>'), None),
+        "fixed, hidden": (_html(main='<div style="position:fixed;inset:0;visibility:hidden">overlay</div>'), None),
         "no header": ('<!DOCTYPE html><body><a href="/">a</a><main><a href="/b">b</a></main></body>', None),
     }
     got = dict(zip(cases, asyncio.run(_fingerprints(list(cases.values())))))
@@ -158,6 +164,8 @@ def test_in_page_fingerprint_rules():
     assert got["custom element"]["reason"] == "custom element in the block"
     assert got["frame"]["reason"] == "frame or plugin in the block"
     assert got["fixed outside"]["reason"] == "fixed or sticky element outside the block"
+    assert got["hidden fixed visible child"]["reason"] == "fixed or sticky element outside the block"
+    assert got["fixed, display none"].get("key") and got["fixed, hidden"].get("key")
     assert got["no header"]["reason"] == "no header or navigation before main"
 
 

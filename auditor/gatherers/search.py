@@ -37,7 +37,10 @@ FORM_JS = """
 async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | None:
     if not is_start_page(art, settings):
         return None
-    await desktop_layout(page)  # the mobile action left a phone layout (a menu may hold the form there)
+    memo = getattr(page, "_ia_memo", None) if getattr(settings, "memo", False) else None
+    if memo is None:
+        await desktop_layout(page)  # the mobile action left a phone layout (a menu may hold the form there)
+    # the form is read from the DOM (attributes, not layout): the same at any viewport
     form = await page.evaluate(FORM_JS)
     if not form:
         return {"form": None}
@@ -53,6 +56,24 @@ async def submit_search(page: Any, art: Any, settings: Any) -> dict[str, Any] | 
     params = {**form.get("hidden", {}), form["input"]: TEST_QUERY}
     target = urlunsplit((there.scheme, there.netloc, there.path, urlencode(params), ""))
     out["url"] = target
+    if memo is None:
+        out.update(await _answer(page, target))
+        return out
+
+    async def first() -> dict[str, Any]:
+        await desktop_layout(page)
+        return await _answer(page, target)
+
+    answer, reused = await memo.search_once(target, first)
+    out.update(answer)
+    if reused:
+        out["reused"] = True  # the same query URL was answered on an earlier start page of this run
+    return out
+
+
+async def _answer(page: Any, target: str) -> dict[str, Any]:
+    """Open the query URL in a new tab of the page's context: what it answered."""
+    out: dict[str, Any] = {}
     tab = await page.context.new_page()
     try:
         resp = await tab.goto(target, wait_until="domcontentloaded", timeout=15_000)
