@@ -6,6 +6,7 @@ not audited is counted under one reason, with a few examples kept for the report
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import io
 import re
@@ -39,6 +40,8 @@ SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sid", "sessionid", "sess
                             "cftoken"})
 
 #: Extensions that are not web pages: recorded, never rendered.
+#: Pages noted per linked document (the smallest URLs; the reports name up to 5).
+MAX_DOCUMENT_SOURCES = 20
 DOCUMENT_EXTENSIONS = frozenset({
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
     ".csv", ".txt", ".epub",
@@ -293,10 +296,26 @@ class Frontier:
             lst.append((url, source))
         self.new_skips.append((reason, url, source))
 
+    def note_document(self, url: str, source: str) -> None:
+        """A page linking a document (PDF, Office file): the reports name the pages that link
+        it, so every linking page is noted, not only the first one crawled, and the
+        ``MAX_DOCUMENT_SOURCES`` smallest URLs are kept. Which pages a scan names no longer
+        depends on the order its workers finished pages in (two scans of the same site, or an
+        --incremental re-scan and a full one, named different pages)."""
+        sources = self.documents.setdefault(url, [])
+        if source in sources:
+            return
+        bisect.insort(sources, source)
+        del sources[MAX_DOCUMENT_SOURCES:]
+
     def add(self, raw_url: str, depth: int, source: str = "", *, seed: bool = False) -> QueuedURL | None:
         """Offer a URL; returns the queued entry, or None with the reason counted."""
         raw = raw_url.strip()
         if raw in self._raw_seen and not seed:
+            if extension(raw) in DOCUMENT_EXTENSIONS:  # another page linking a document: noted
+                url = canonicalize(raw, trailing_slash=self.trailing_slash)
+                if url is not None and url in self.documents:
+                    self.note_document(url, source)
             return None  # the very same string again: not a new URL, not worth a count
         self._raw_seen.add(raw)
         scheme = urlsplit(raw).scheme.lower()
@@ -308,6 +327,8 @@ class Frontier:
             self.skip(OTHER_SCHEME, raw[:300], source)
             return None
         if url in self.seen:
+            if url in self.documents:
+                self.note_document(url, source)
             if url != raw:
                 self.skip(DUPLICATE, raw, source)
             return None
@@ -321,7 +342,7 @@ class Frontier:
         ext = extension(url)
         if ext in DOCUMENT_EXTENSIONS or ext in BINARY_EXTENSIONS:
             if ext in DOCUMENT_EXTENSIONS:
-                self.documents.setdefault(url, []).append(source)
+                self.note_document(url, source)
             self.skip(NON_HTML, url, source)
             return None
         if depth > self.max_depth:

@@ -742,7 +742,7 @@ class Scanner:
                 if nh.status not in RETRY_STATUSES:
                     frontier.skip(NON_HTML, entry.url, entry.source)
                     if "pdf" in nh.content_type or nh.content_type == "download":
-                        frontier.documents.setdefault(entry.url, []).append(entry.source)
+                        frontier.note_document(entry.url, entry.source)
                     self.store.mark_done(self.run_id, entry.url, frontier.new_skips)
                     frontier.new_skips.clear()
                     return

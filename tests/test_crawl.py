@@ -113,3 +113,21 @@ def test_frontier_counts_every_skip_reason():
     assert [q.url for q in f.queue] == ["http://127.0.0.1:8000/", "http://127.0.0.1:8000/a",
                                         "http://127.0.0.1:8000/b"]
     assert f.documents == {"http://127.0.0.1:8000/doc.pdf": [""]}
+
+
+def test_the_pages_linking_a_document_do_not_depend_on_the_crawl_order():
+    """Every page linking a document is noted (the smallest URLs kept), not only the first one
+    crawled: two scans whose workers finished pages in another order (or an --incremental
+    re-scan, which stores reused pages first) named different pages for the same document."""
+    pages = [f"http://127.0.0.1:8000/p{i}" for i in range(30)]
+    seen = []
+    for order in (pages, pages[::-1], pages[7:] + pages[:7]):
+        f = _frontier(max_pages=100)
+        for src in order:
+            f.add("http://127.0.0.1:8000/forms/a.pdf", 1, src)
+            f.add("http://127.0.0.1:8000/forms/a.pdf#page=2", 1, src)  # another string, the same document
+            f.add("http://127.0.0.1:8000/forms/a.pdf", 1, src)          # the same string again
+        seen.append(f.documents)
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0]["http://127.0.0.1:8000/forms/a.pdf"] == sorted(pages)[:20]
+    assert dict(_frontier().skipped) == {}
