@@ -484,6 +484,18 @@ def rerender() -> int:
     return 0
 
 
+def save_real(results: dict[str, Any], results_file: Path, name: str, cmp: dict[str, Any]) -> int:
+    """Merge one real site's side-by-side figures into results.json (keeping what other runs
+    stored there) and regenerate the README."""
+    fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
+    fresh.setdefault("real", {})[name] = cmp
+    results.update({k: v for k, v in fresh.items() if k not in ("date", "machine", "versions", "concurrency")})
+    results_file.write_text(json.dumps(results, indent=2))
+    (BENCH / "README.md").write_text(render_readme(results))
+    print((BENCH / "README.md").read_text())
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="idea-audit vs the axe floor vs pa11y-ci")
     ap.add_argument("--pages", type=int, default=500, help="pages for the side-by-side comparison")
@@ -545,14 +557,7 @@ def main() -> int:
         cmp = side_by_side(tools_here, base, listed, a.concurrency, browser, f"real-{name}",
                            FolderEdits(a.edit_dir) if a.edit_dir else None)
         cmp["urls_file"] = str(Path(a.urls).resolve())
-        results.setdefault("real", {})[name] = cmp
-        fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
-        fresh.setdefault("real", {})[name] = cmp
-        results.update({k: v for k, v in fresh.items() if k not in ("date", "machine", "versions", "concurrency")})
-        results_file.write_text(json.dumps(results, indent=2))
-        (BENCH / "README.md").write_text(render_readme(results))
-        print((BENCH / "README.md").read_text())
-        return 0
+        return save_real(results, results_file, name, cmp)
     if a.site_dir:
         server, base = serve_dir(a.site_dir)
         if a.urls:
@@ -567,14 +572,7 @@ def main() -> int:
         cmp = side_by_side(tools, base, [base + p for p in paths], a.concurrency, browser, f"real-{name}", server)
         cmp["site_dir"] = str(Path(a.site_dir).resolve())
         server.shutdown()
-        results.setdefault("real", {})[name] = cmp
-        fresh = json.loads(results_file.read_text()) if results_file.exists() else {}
-        fresh.setdefault("real", {})[name] = cmp
-        results.update({k: v for k, v in fresh.items() if k not in ("date", "machine", "versions", "concurrency")})
-        results_file.write_text(json.dumps(results, indent=2))
-        (BENCH / "README.md").write_text(render_readme(results))
-        print((BENCH / "README.md").read_text())
-        return 0
+        return save_real(results, results_file, name, cmp)
     if not a.no_compare:
         n, conc = a.pages, a.concurrency
         server, base = serve(n)

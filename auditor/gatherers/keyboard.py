@@ -462,6 +462,19 @@ async ([sel, wait]) => {""" + _STEADY_JS + r"""
 """
 
 
+async def _blur_info(cdp: Any, oid: str) -> dict[str, Any] | None:
+    """The element ``oid``'s selector and snippet when it has its own blur/focusout listener
+    (one DevTools lookup), else None."""
+    got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+    if not {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
+        return None
+    info = await cdp.send("Runtime.callFunctionOn", {
+        "objectId": oid, "returnByValue": True,
+        "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
+                               "snippet: window.__iaSnip(this)}; }"})
+    return info.get("result", {}).get("value") or {}
+
+
 async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
     """Tab stops with their own blur/focusout listener (inline or addEventListener): the only
     elements a script can pull focus back to when the user leaves them. Bounded lookups."""
@@ -478,13 +491,9 @@ async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
             oid = (p.get("value") or {}).get("objectId")
             if not p.get("name", "").isdigit() or not oid:
                 continue
-            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
-            if {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
-                info = await cdp.send("Runtime.callFunctionOn", {
-                    "objectId": oid, "returnByValue": True,
-                    "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
-                                           "snippet: window.__iaSnip(this)}; }"})
-                out.append(info.get("result", {}).get("value") or {})
+            info = await _blur_info(cdp, oid)
+            if info is not None:
+                out.append(info)
                 if len(out) >= MAX_REFOCUS_TRIES:
                     break
     finally:
@@ -546,13 +555,9 @@ async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] |
             if len(out) >= MAX_REFOCUS_TRIES:
                 break
             examined = int(p["name"])
-            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
-            if {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
-                info = await cdp.send("Runtime.callFunctionOn", {
-                    "objectId": oid, "returnByValue": True,
-                    "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
-                                           "snippet: window.__iaSnip(this)}; }"})
-                out.append(info.get("result", {}).get("value") or {})
+            info = await _blur_info(cdp, oid)
+            if info is not None:
+                out.append(info)
                 found.append(examined)
     finally:
         await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
