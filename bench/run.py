@@ -280,7 +280,7 @@ def compare_axe(urls: list[str], idea: dict[str, set], floor: dict[str, set]) ->
 
 def idea_findings(db: str) -> dict[str, Any]:
     """The latest run's findings as a multiset of (check, page, selector, fingerprint, status),
-    and the run's record of reuse (incremental) and memo statistics."""
+    and the set of its page URLs."""
     from collections import Counter
 
     from auditor.store import Store
