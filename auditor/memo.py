@@ -78,13 +78,25 @@ FINGERPRINT_JS = r"""
   // not drawn covers nothing (hit testing skips it, as STOP_JS's elementFromPoint does): no
   // box at all (display:none on it or an ancestor: USWDS's closed mobile menu and overlay),
   // or hidden with nothing inside made visible again
+  // A drawn one is harmless where it cannot reach the block's controls while they are walked:
+  // the walk through the block happens at scroll 0 (a reused walk proves it, and a recorded one
+  // keeps only stops on the first screen), where a fixed or sticky box is where it is now. So
+  // the boxes of it and everything inside it must not meet any control's box, and nothing in
+  // it may be moving (an animation or transition could bring it over them).
+  const boxes = (els) => els.flatMap(e => [...e.getClientRects()]);
+  const controlBoxes = boxes(marked.filter(before));
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   for (const el of live) {
     if (inBlock(el) || el === main) continue;
     const cs = getComputedStyle(el);
     if (cs.position !== 'fixed' && cs.position !== 'sticky') continue;
     if (!el.getClientRects().length) continue;
-    if (cs.visibility !== 'visible' && ![...el.querySelectorAll('*')].some(c => getComputedStyle(c).visibility === 'visible')) continue;
-    return {reason: 'fixed or sticky element outside the block'};
+    const inside = [...el.querySelectorAll('*')];
+    if (cs.visibility !== 'visible' && !inside.some(c => getComputedStyle(c).visibility === 'visible')) continue;
+    if (inside.length > 2000) return {reason: 'fixed or sticky element outside the block too large to measure'};
+    if (el.getAnimations({subtree: true}).length) return {reason: 'fixed or sticky element outside the block is animated'};
+    const own = boxes([el, ...inside]);
+    if (own.some(b => controlBoxes.some(c => meets(b, c)))) return {reason: 'fixed or sticky element outside the block over its controls'};
   }
   const active = document.activeElement;
   if (active && active !== document.body && active !== document.documentElement) return {reason: 'focus already on the page'};

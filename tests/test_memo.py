@@ -144,9 +144,19 @@ def test_in_page_fingerprint_rules():
         "positive tabindex": (_html(main='<span tabindex="2">first</span>'), None),
         "custom element": (_html(link="<x-menu></x-menu>"), None),
         "frame": (_html(link='<iframe srcdoc="<a href=/>in</a>"></iframe>'), None),
-        "fixed outside": (_html(main='<span style="position:fixed;top:0">chat</span>'), None),
-        "hidden fixed visible child": (_html(main='<div style="position:fixed;top:0;visibility:hidden">'
+        # a fixed or sticky box over the block's controls (at scroll 0, where they are walked)
+        "fixed outside": (_html(main='<span style="position:fixed;top:0;left:0;width:100%;height:60px">chat</span>'), None),
+        "hidden fixed visible child": (_html(main='<div style="position:fixed;top:0;left:0;visibility:hidden">'
                                                  '<span style="visibility:visible">chat</span></div>'), None),
+        "fixed child over": (_html(main='<div style="position:fixed;top:300px;left:0;width:10px;height:10px">'
+                                        '<span style="position:absolute;top:-300px;left:0;width:900px;height:200px">x'
+                                        '</span></div>'), None),
+        "fixed, animated": (_html(main='<style>@keyframes f{from{opacity:0}to{opacity:1}}</style><span style='
+                                       '"position:fixed;bottom:0;right:0;animation:f 60s infinite">chat</span>'), None),
+        # ... and ones that cannot reach them: a sticky side nav in main, a chat button at the bottom
+        "sticky side nav": (_html(main='<p style="height:300px">intro</p><aside style="position:sticky;top:0">'
+                                       '<a href="/s">side</a></aside>'), None),
+        "fixed at the bottom": (_html(main='<span style="position:fixed;bottom:0;right:0">chat</span>'), None),
         # fixed elements that are not drawn cover nothing: the block stays reusable
         "fixed, display none": (_html(main='<div style="display:none"><span style="position:fixed;top:0">menu</span>'
                                            '</div>'), None),
@@ -163,8 +173,12 @@ def test_in_page_fingerprint_rules():
     assert got["positive tabindex"]["reason"] == "positive tabindex"
     assert got["custom element"]["reason"] == "custom element in the block"
     assert got["frame"]["reason"] == "frame or plugin in the block"
-    assert got["fixed outside"]["reason"] == "fixed or sticky element outside the block"
-    assert got["hidden fixed visible child"]["reason"] == "fixed or sticky element outside the block"
+    over = "fixed or sticky element outside the block over its controls"
+    assert got["fixed outside"]["reason"] == over
+    assert got["hidden fixed visible child"]["reason"] == over
+    assert got["fixed child over"]["reason"] == over  # a descendant's box counts, not only its own
+    assert got["fixed, animated"]["reason"] == "fixed or sticky element outside the block is animated"
+    assert got["sticky side nav"]["key"] == got["fixed at the bottom"]["key"] == base["key"]
     assert got["fixed, display none"].get("key") and got["fixed, hidden"].get("key")
     assert got["no header"]["reason"] == "no header or navigation before main"
 

@@ -356,33 +356,47 @@ CANDIDATES_JS = r"""
 """
 
 
+async def _candidate_ids(cdp: Any, expression: str, group: str) -> list[str]:
+    """The objectIds of the elements (in document order) of the array ``expression`` gives,
+    kept in the DevTools object ``group`` (released by the caller)."""
+    res = await cdp.send("Runtime.evaluate", {"expression": expression, "objectGroup": group})
+    arr = res.get("result", {}).get("objectId")
+    if not arr:
+        return []
+    props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
+    items = [(int(p["name"]), (p.get("value") or {}).get("objectId")) for p in props.get("result", [])
+             if p.get("name", "").isdigit()]
+    return [oid for _, oid in sorted(items) if oid]
+
+
+async def _listener_types(cdp: Any, oids: list[str]) -> list[set[str]]:
+    """The event types each element has its own listeners for, one DOMDebugger lookup an
+    element. The lookups are sent back to back (one burst, answered in order) rather than
+    one round trip after another: on a real USWDS page the 60 blur lookups took 85 ms of
+    the visit one by one (docs/performance.md)."""
+    got = await asyncio.gather(*(cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
+                                 for oid in oids))
+    return [{lst["type"] for lst in g.get("listeners", [])} for g in got]
+
+
 async def mark_click_listeners(page: Any) -> int:
     """Give ``data-ia-click=TYPE`` to pointer-cursor elements with their own click listener
     (DevTools' DOMDebugger.getEventListeners); returns how many. Bounded: one evaluation,
     one property read and at most MAX_LISTENER_LOOKUPS listener lookups."""
     cdp = await cdp_session(page)
-    res = await cdp.send("Runtime.evaluate", {"expression": f"({CANDIDATES_JS.strip()})({MAX_LISTENER_LOOKUPS})",
-                                              "objectGroup": "ia-click"})
-    found = 0
     try:
-        arr = res.get("result", {}).get("objectId")
-        if not arr:
-            return 0
-        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
-        for p in props.get("result", []):
-            oid = (p.get("value") or {}).get("objectId")
-            if not p.get("name", "").isdigit() or not oid:
-                continue
-            got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
-            types = sorted({lst["type"] for lst in got.get("listeners", [])} & CLICK_EVENTS)
-            if types:
-                await cdp.send("Runtime.callFunctionOn", {
+        oids = await _candidate_ids(cdp, f"({CANDIDATES_JS.strip()})({MAX_LISTENER_LOOKUPS})", "ia-click")
+        marks = []
+        for oid, types in zip(oids, await _listener_types(cdp, oids)):
+            clicks = sorted(types & CLICK_EVENTS)
+            if clicks:
+                marks.append(cdp.send("Runtime.callFunctionOn", {
                     "objectId": oid, "functionDeclaration": "function (t) { this.setAttribute('data-ia-click', t); }",
-                    "arguments": [{"value": types[0]}]})
-                found += 1
+                    "arguments": [{"value": clicks[0]}]}))
+        await asyncio.gather(*marks)
     finally:
         await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-click"})
-    return found
+    return len(marks)
 
 
 #: Tab stops whose own blur/focusout listeners are looked up (DOMDebugger.getEventListeners),
@@ -462,40 +476,26 @@ async ([sel, wait]) => {""" + _STEADY_JS + r"""
 """
 
 
-async def _blur_info(cdp: Any, oid: str) -> dict[str, Any] | None:
-    """The element ``oid``'s selector and snippet when it has its own blur/focusout listener
-    (one DevTools lookup), else None."""
-    got = await cdp.send("DOMDebugger.getEventListeners", {"objectId": oid, "depth": 0})
-    if not {lst["type"] for lst in got.get("listeners", [])} & BLUR_EVENTS:
-        return None
-    info = await cdp.send("Runtime.callFunctionOn", {
-        "objectId": oid, "returnByValue": True,
+async def _blur_infos(cdp: Any, oids: list[str], cap: int) -> tuple[list[dict[str, Any]], list[int]]:
+    """The first ``cap`` of the elements ``oids`` (in order) with their own blur/focusout
+    listener: their selector and snippet, and their indexes in ``oids``. The listener
+    lookups go in one burst (:func:`_listener_types`), then the reads of the elements found."""
+    types = await _listener_types(cdp, oids)
+    found = [i for i, t in enumerate(types) if t & BLUR_EVENTS][:cap]
+    got = await asyncio.gather(*(cdp.send("Runtime.callFunctionOn", {
+        "objectId": oids[i], "returnByValue": True,
         "functionDeclaration": "function () { return {selector: window.__iaCssPath(this), "
-                               "snippet: window.__iaSnip(this)}; }"})
-    return info.get("result", {}).get("value") or {}
+                               "snippet: window.__iaSnip(this)}; }"}) for i in found))
+    return [g.get("result", {}).get("value") or {} for g in got], found
 
 
 async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
     """Tab stops with their own blur/focusout listener (inline or addEventListener): the only
     elements a script can pull focus back to when the user leaves them. Bounded lookups."""
     cdp = await cdp_session(page)
-    res = await cdp.send("Runtime.evaluate", {"expression": f"({REFOCUS_CANDIDATES_JS.strip()})({MAX_REFOCUS_LOOKUPS})",
-                                              "objectGroup": "ia-blur"})
-    out: list[dict[str, Any]] = []
     try:
-        arr = res.get("result", {}).get("objectId")
-        if not arr:
-            return out
-        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
-        for p in props.get("result", []):
-            oid = (p.get("value") or {}).get("objectId")
-            if not p.get("name", "").isdigit() or not oid:
-                continue
-            info = await _blur_info(cdp, oid)
-            if info is not None:
-                out.append(info)
-                if len(out) >= MAX_REFOCUS_TRIES:
-                    break
+        oids = await _candidate_ids(cdp, f"({REFOCUS_CANDIDATES_JS.strip()})({MAX_REFOCUS_LOOKUPS})", "ia-blur")
+        out, _ = await _blur_infos(cdp, oids, MAX_REFOCUS_TRIES)
     finally:
         await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
     return [o for o in out if o.get("selector")]
@@ -535,36 +535,22 @@ async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] |
     return them for the memo (None when the bounded lookups stopped inside the block)."""
     cdp = await cdp_session(page)
     skip = count if known is not None else 0
-    res = await cdp.send("Runtime.evaluate", {
-        "expression": f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)})",
-        "objectGroup": "ia-blur"})
     out: list[dict[str, Any]] = []
-    if known:
-        out = list(await page.evaluate(_KNOWN_JS, list(known)))[:MAX_REFOCUS_TRIES]
-    found: list[int] = []  # candidate indexes with a blur listener
-    examined = -1
     try:
-        arr = res.get("result", {}).get("objectId")
-        if not arr:
-            return [o for o in out if o.get("selector")], None
-        props = await cdp.send("Runtime.getProperties", {"objectId": arr, "ownProperties": True})
-        for p in props.get("result", []):
-            oid = (p.get("value") or {}).get("objectId")
-            if not p.get("name", "").isdigit() or not oid:
-                continue
-            if len(out) >= MAX_REFOCUS_TRIES:
-                break
-            examined = int(p["name"])
-            info = await _blur_info(cdp, oid)
-            if info is not None:
-                out.append(info)
-                found.append(examined)
+        oids = await _candidate_ids(cdp, f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)})",
+                                    "ia-blur")
+        if known:
+            out = list(await page.evaluate(_KNOWN_JS, list(known)))[:MAX_REFOCUS_TRIES]
+        more, found = await _blur_infos(cdp, oids, MAX_REFOCUS_TRIES - len(out))
+        out += more
     finally:
         await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
     learned = None
     if known is None:
         ids = await page.evaluate("() => window.__iaBlurIds || []")
-        # complete for the block when every candidate inside it was looked up
+        # complete for the block when every candidate inside it was looked at: the lookups
+        # stop at the MAX_REFOCUS_TRIES-th element found, as the one-by-one walk did
+        examined = found[-1] if len(found) >= MAX_REFOCUS_TRIES else len(oids) - 1
         if all(i <= examined for i, cid in enumerate(ids) if cid < count):
             learned = tuple(ids[i] for i in found if ids[i] < count)
     await page.evaluate("() => { delete window.__iaBlurIds; }")
