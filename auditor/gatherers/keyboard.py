@@ -503,10 +503,10 @@ async def blur_listener_elements(page: Any) -> list[dict[str, Any]]:
 
 # REFOCUS_CANDIDATES_JS for a page whose leading block was reused (auditor/memo.py): the
 # block's controls (data-ia-kbd below ``skip``) count toward the cap as before but are not
-# returned (what their listeners are is known); the ids of all candidates are kept in
-# window.__iaBlurIds for a page whose block is recorded.
+# returned (what their listeners are is known); with ``keep`` (a page whose block is being
+# recorded) the ids of all candidates are kept in window.__iaBlurIds.
 REFOCUS_CANDIDATES_AFTER_JS = r"""
-(cap, skip) => {
+(cap, skip, keep) => {
   const out = [], ids = [];
   for (const el of document.querySelectorAll('[data-ia-kbd]')) {
     if (ids.length >= cap) break;
@@ -517,7 +517,7 @@ REFOCUS_CANDIDATES_AFTER_JS = r"""
     ids.push(id);
     if (id >= skip) out.push(el);
   }
-  window.__iaBlurIds = ids;
+  if (keep) window.__iaBlurIds = ids;
   return out;
 }
 """
@@ -537,7 +537,7 @@ async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] |
     skip = count if known is not None else 0
     out: list[dict[str, Any]] = []
     try:
-        oids = await _candidate_ids(cdp, f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)})",
+        oids = await _candidate_ids(cdp, f"({REFOCUS_CANDIDATES_AFTER_JS.strip()})({MAX_REFOCUS_LOOKUPS}, {int(skip)}, {'true' if known is None else 'false'})",
                                     "ia-blur")
         if known:
             out = list(await page.evaluate(_KNOWN_JS, list(known)))[:MAX_REFOCUS_TRIES]
@@ -547,13 +547,12 @@ async def blur_listeners_reusing(page: Any, count: int, known: tuple[int, ...] |
         await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": "ia-blur"})
     learned = None
     if known is None:
-        ids = await page.evaluate("() => window.__iaBlurIds || []")
+        ids = await page.evaluate("() => { const ids = window.__iaBlurIds || []; delete window.__iaBlurIds; return ids; }")
         # complete for the block when every candidate inside it was looked at: the lookups
         # stop at the MAX_REFOCUS_TRIES-th element found, as the one-by-one walk did
         examined = found[-1] if len(found) >= MAX_REFOCUS_TRIES else len(oids) - 1
         if all(i <= examined for i, cid in enumerate(ids) if cid < count):
             learned = tuple(ids[i] for i in found if ids[i] < count)
-    await page.evaluate("() => { delete window.__iaBlurIds; }")
     return [o for o in out if o.get("selector")], learned
 
 
