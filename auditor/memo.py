@@ -43,7 +43,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import math
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -145,7 +144,8 @@ BLOCK_DOM_JS = r"""
 # FINGERPRINT_JS (after MARK_JS, before the walk). Returns {reason} or {parts, start, count,
 # top, block}: the block's controls are ids start..start+count-1, the page's last ones;
 # ``top`` is the block's top in document coordinates; ``block`` its markup with data-ia-kbd
-# renumbered from 0 (what the learning and the reuse compare after the walk).
+# renumbered from 0 (what the learning and the reuse compare after the walk); ``ys`` the y
+# (document coordinates, whole pixels) of each of its controls, by relative id.
 TRAILING_FINGERPRINT_JS = r"""
 (limit) => {
   const main = document.querySelector('main, [role=main]');
@@ -201,7 +201,21 @@ TRAILING_FINGERPRINT_JS = r"""
       : 'link:' + s.href + ':' + s.media + ':' + s.disabled + ':' + (s.getAttribute('rel') || ''));
   const sheets = [...document.styleSheets].map(s => (s.href || 'inline') + ':' + s.disabled + ':' + (s.media ? s.media.mediaText : ''));
   const scripts = [...document.scripts].map(s => s.src ? 'src:' + s.src + ':' + s.type : 'inline:' + s.type + ':' + s.textContent);
-  const outer = (el) => [...el.attributes].map(a => a.name + '=' + a.value).join(' ');
+  // the root's and body's attributes, except class names no style rule names: a page's own
+  // class on body (plainlanguage.gov: its slug) cannot change how the block looks when no
+  // selector mentions it. Proven only when every rule can be read (same-origin sheets) and
+  // none selects on the class attribute itself; else every class counts.
+  const selectors = [];
+  let readable = true;
+  const collect = (rules) => { for (const r of rules) { if (r.selectorText) selectors.push(r.selectorText);
+    if (r.cssRules) collect(r.cssRules); if (r.styleSheet) collect(r.styleSheet.cssRules); } };
+  for (const sheet of document.styleSheets) { try { collect(sheet.cssRules); } catch (e) { readable = false; } }
+  const texts = selectors.join('\n');
+  const inline = [...document.scripts].map(s => s.textContent).join('\n');
+  // a name counts where a selector could mention it (a substring is enough: stricter)
+  const named = (c) => !readable || /\[\s*class/i.test(texts) || inline.includes(c) || texts.includes('.' + CSS.escape(c));
+  const outer = (el) => [...el.attributes].map(a => a.name + '=' + (a.name === 'class'
+    ? [...el.classList].map(c => named(c) ? c : '-').join(' ') : a.value)).join(' ');
   const top = blockTop + scrollY, left = box.left + scrollX;
   const mr = main.getBoundingClientRect();
   const parts = {
@@ -213,9 +227,7 @@ TRAILING_FINGERPRINT_JS = r"""
     viewport: [innerWidth, innerHeight, document.documentElement.clientWidth, document.documentElement.clientHeight,
                devicePixelRatio, scrollX, scrollY],
     main: [mr.left, mr.width],
-    // the block's left, and the fraction of its top (recorded y are whole pixels: with the
-    // same fraction, a whole-pixel shift translates them exactly)
-    left, top_fraction: top - Math.floor(top),
+    left,  // the block's left (document coordinates); its top is the page's own
     // each control's box relative to the block's top-left (document coordinates)
     controls: marked.filter(after).map(el => { const r = el.getBoundingClientRect();
       return [r.left - box.left, r.top - blockTop, r.width, r.height]; }),
@@ -225,7 +237,9 @@ TRAILING_FINGERPRINT_JS = r"""
   };
   const size = block.length + styles.join('').length + scripts.join('').length;
   if (size > limit) return {reason: 'page too large to fingerprint'};
-  return {parts, start, count: ids.length, top, block};
+  // where each control is on this page: the y a stop on it records (STOP_JS rounds the same way)
+  const ys = marked.filter(after).map(el => Math.round(el.getBoundingClientRect().top + scrollY));
+  return {parts, start, count: ids.length, top, ys, block};
 }
 """
 
@@ -306,8 +320,9 @@ def leading_stops(stops: list[dict[str, Any]], count: int, width: int, height: i
 @dataclass(frozen=True)
 class TrailingWalk:
     """What the Tab walk recorded through a trailing block, relative to the block: ids minus
-    the block's first id (``start``), y minus the block's top (whole pixels, document
-    coordinates). Its exit is always the walk leaving the page (``{body: True}``)."""
+    the block's first id (``start``); y is left out (each page gives its own: the block's
+    top moves with the length of main). Its exit is always the walk leaving the page
+    (``{body: True}``)."""
 
     stops: tuple[dict[str, Any], ...]
     """The stops inside the block, first to last, as STOP_JS measured them (relative)."""
@@ -323,15 +338,15 @@ class TrailingWalk:
         return int(self.stops[-1]["id"])
 
 
-def trailing_stops(stops: list[dict[str, Any]], start: int, count: int, top: float) -> tuple[dict[str, Any], ...] | None:
-    """The stops of a full walk through a trailing block of ``count`` controls (ids
-    ``start``..``start+count-1``) whose top is at ``top`` (document coordinates), relative to
-    the block (:class:`TrailingWalk`); None when the walk cannot be reused: the block entered
-    anywhere but at its first control (``start``) or entered before, a stop in it without an
-    id, repeated, out of view or covered, a walk that did not leave the page right after
-    the block, or fewer than two stops (nothing to skip)."""
-    end = start + count
-    base = math.floor(top)
+def trailing_stops(stops: list[dict[str, Any]], start: int, ys: list[int]) -> tuple[dict[str, Any], ...] | None:
+    """The stops of a full walk through a trailing block whose controls are ids ``start``..
+    ``start+len(ys)-1`` at ``ys`` (y of each before the walk, document coordinates), relative
+    to the block (:class:`TrailingWalk`); None when the walk cannot be reused: the block
+    entered anywhere but at its first control (``start``) or entered before, a stop in it
+    without an id, repeated, out of view, covered or not where the control was before the
+    walk (the layout moved), a walk that did not leave the page right after the block, or
+    fewer than two stops (nothing to skip)."""
+    end = start + len(ys)
     at = next((i for i, s in enumerate(stops) if not s.get("body") and s.get("id") == start), None)
     if at is None:
         return None
@@ -348,18 +363,25 @@ def trailing_stops(stops: list[dict[str, Any]], start: int, count: int, top: flo
         sid = stop.get("id")
         if not isinstance(sid, int) or not start <= sid < end or any(s["id"] == sid - start for s in inside):
             return None
-        if not stop.get("in_view") or stop.get("obscured_by") != "" or not isinstance(stop.get("y"), int):
+        if not stop.get("in_view") or stop.get("obscured_by") != "" or stop.get("y") != ys[sid - start]:
             return None
-        inside.append({**stop, "id": sid - start, "y": stop["y"] - base})
+        inside.append({k: v for k, v in stop.items() if k != "y"} | {"id": sid - start})
     return None  # the walk ended inside the block
 
 
-def place_stops(walk: TrailingWalk, start: int, top: float) -> list[dict[str, Any]]:
-    """The recorded stops of ``walk`` placed on a page whose block starts at id ``start`` and
-    whose top is at ``top``: absolute ids and y (selector and snippet are still the recorded
-    page's: the caller gives this page's)."""
-    base = math.floor(top)
-    return [{**s, "id": s["id"] + start, "y": s["y"] + base} for s in walk.stops]
+def place_stops(walk: TrailingWalk, start: int, ys: list[int]) -> list[dict[str, Any]]:
+    """The recorded stops of ``walk`` placed on a page whose block starts at id ``start`` with
+    its controls at ``ys``: absolute ids and this page's y, in STOP_JS's field order
+    (selector and snippet are still the recorded page's: the caller gives this page's)."""
+    out = []
+    for s in walk.stops:
+        placed = {}
+        for k, v in s.items():
+            placed[k] = v + start if k == "id" else v
+            if k == "x":
+                placed["y"] = ys[s["id"]]
+        out.append(placed)
+    return out
 
 
 def same_stop(recorded: dict[str, Any], got: dict[str, Any], fields: tuple[str, ...]) -> bool:

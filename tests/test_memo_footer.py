@@ -37,19 +37,22 @@ BODY = {"body": True}
 
 
 # -- learning: the footer's stops of a full walk ------------------------------------------------
-def test_trailing_stops_keeps_the_block_relative_to_its_start_and_top():
-    # ids 0-2 header and main, 3-5 the footer (start 3, 3 controls), top at 880.5
+YS = [900, 900, 940]  # where the footer's three controls (ids 3-5) are before the walk
+
+
+def test_trailing_stops_keeps_the_block_relative_to_its_start():
+    # ids 0-2 header and main, 3-5 the footer (start 3, 3 controls)
     stops = [_stop(0, 10), _stop(1, 200), _stop(2, 400), _stop(3, 900), _stop(4, 900), _stop(5, 940), BODY]
-    got = trailing_stops(stops, 3, 3, 880.5)
+    got = trailing_stops(stops, 3, YS)
     assert [s["id"] for s in got] == [0, 1, 2]
-    assert [s["y"] for s in got] == [20, 20, 60]  # y - floor(top)
-    assert got[0]["snippet"] == "<a id=s3>"  # the rest as measured
+    assert all("y" not in s for s in got)  # each page gives its own
+    assert got[0]["snippet"] == "<a id=s3>" and got[2]["x"] == 50  # the rest as measured
 
 
 def test_trailing_stops_allows_untabbable_controls_and_unmarked_stops_before():
     # control 4 is not in the Tab order; an unmarked focusable (a scroller) before the block
-    stops = [_stop(0, 10), _stop(None, 300), _stop(3), _stop(5), BODY]
-    assert [s["id"] for s in trailing_stops(stops, 3, 3, 880)] == [0, 2]
+    stops = [_stop(0, 10), _stop(None, 300), _stop(3), _stop(5, 940), BODY]
+    assert [s["id"] for s in trailing_stops(stops, 3, YS)] == [0, 2]
 
 
 @pytest.mark.parametrize("stops", [
@@ -64,18 +67,20 @@ def test_trailing_stops_allows_untabbable_controls_and_unmarked_stops_before():
     [_stop(0), _stop(3), BODY],                                    # one stop: nothing to skip
     [_stop(0), _stop(3), _stop(4), BODY, _stop(0)],                # the exit is not the walk's end
     [_stop(0), _stop(1)],                                          # never reached the block
+    [_stop(0), _stop(3), _stop(4, y=910), BODY],                   # not where it was before the walk
 ])
 def test_trailing_stops_refuses_what_a_jump_would_not_reproduce(stops):
-    assert trailing_stops(stops, 3, 3, 880) is None
+    assert trailing_stops(stops, 3, YS) is None
 
 
 # -- placing a recorded footer on another page ---------------------------------------------------
 def test_place_stops_gives_ids_and_y_of_this_page():
-    walk = TrailingWalk(trailing_stops([_stop(0, 10), _stop(3, 901), _stop(4, 941), BODY], 3, 2, 880.25))
+    walk = TrailingWalk(trailing_stops([_stop(0, 10), _stop(3, 901), _stop(4, 941), BODY], 3, [901, 941]))
     assert (walk.first, walk.last) == (0, 1)
-    # the same footer below a longer main: starts at id 9, 1200 px lower (same fraction)
-    placed = place_stops(walk, 9, 2080.25)
+    # the same footer below a longer main: starts at id 9, its controls 1200 px lower
+    placed = place_stops(walk, 9, [2101, 2141])
     assert [(s["id"], s["y"]) for s in placed] == [(9, 2101), (10, 2141)]
+    assert list(placed[0]) == list(_stop(0))  # STOP_JS's field order
     assert same_stop(placed[0], {**_stop(9, 2101), "snippet": "<a id=s3>", "x": 30, "selector": "other"}, FIELDS)
     for change in ({"y": 2102}, {"id": 10}, {"w": 9}, {"visible_change": False}, {"obscured_by": "#x"}, {"snippet": "<b>"}):
         assert not same_stop(placed[0], {**placed[0], **change}, FIELDS), change
@@ -146,7 +151,7 @@ async def _fingerprints(pages: list[str]) -> list[dict]:
             got = await page.evaluate(memo.TRAILING_FINGERPRINT_JS, memo.MAX_FINGERPRINT_CHARS)
             out.append({"reason": got["reason"]} if "reason" in got else
                        {"key": memo.fingerprint(got["parts"]), "start": got["start"], "count": got["count"],
-                        "top": got["top"]})
+                        "top": got["top"], "ys": got["ys"]})
         await browser.close()
     return out
 
@@ -164,8 +169,21 @@ def test_in_page_trailing_fingerprint_rules():
         "class": _html().replace('<a href="/a">', '<a href="/a" class="x">'),
         "page css": _html(head="<style>footer a:focus{outline:none}</style>"),
         "script": _html(after="<script>var x = 1;</script>"),
-        "body attribute": _html().replace("<body>", '<body class="dark">'),
-        "half-pixel lower": _html(main='<div style="height:10.5px"></div>'),
+        "body attribute": _html().replace("<body>", '<body data-theme="dark">'),
+        # a class on body no style rule names (a page's slug) does not count; one a rule names does
+        "page class": _html().replace("<body>", '<body class="page-benefits">'),
+        "page class, other page": _html().replace("<body>", '<body class="page-contact">'),
+        "styled class": _html(head="<style>.dark a{color:#fff}</style>").replace("<body>", '<body class="dark">'),
+        "styled class, other page": _html(head="<style>.dark a{color:#fff}</style>").replace("<body>",
+                                                                                            '<body class="light">'),
+        "class selector": _html(head="<style>[class^=page] a{color:red}</style>").replace("<body>",
+                                                                                        '<body class="page-a">'),
+        "class selector, other page": _html(head="<style>[class^=page] a{color:red}</style>").replace(
+            "<body>", '<body class="page-b">'),
+        "class in a script": _html(after="<script>var c = 'page-benefits';</script>").replace(
+            "<body>", '<body class="page-benefits">'),
+        "class in a script, other page": _html(after="<script>var c = 'page-benefits';</script>").replace(
+            "<body>", '<body class="page-other">'),
         "wider footer": _html(head="<style>footer{padding-left:7px}</style>"),
         # what cannot be fingerprinted
         "no footer": _html().replace('<footer class="usa-footer"', "<div").replace("</footer>", "</div>"),
@@ -190,9 +208,14 @@ def test_in_page_trailing_fingerprint_rules():
     assert (base["start"], base["count"]) == (1, 2) and "key" in base  # header link 0; footer 1, 2
     assert got["long main"]["key"] == base["key"]
     assert got["long main"]["start"] == 3 and got["long main"]["top"] > base["top"]
-    for name in ("added link", "other href", "class", "page css", "script", "body attribute", "half-pixel lower",
-                 "wider footer"):
+    assert got["long main"]["ys"] == [y + got["long main"]["top"] - base["top"] for y in base["ys"]]
+    for name in ("added link", "other href", "class", "page css", "script", "body attribute", "wider footer"):
         assert got[name].get("key") and got[name]["key"] != base["key"], name
+    # body has a class (one, no rule names it): which one does not count
+    assert got["page class"]["key"] == got["page class, other page"]["key"] != base["key"]
+    assert got["styled class"]["key"] != got["styled class, other page"]["key"]
+    assert got["class selector"]["key"] != got["class selector, other page"]["key"]
+    assert got["class in a script"]["key"] != got["class in a script, other page"]["key"]
     assert got["sticky in main"]["key"] == base["key"] and got["fixed, display none"].get("key")
     assert got["no footer"]["reason"] == "no footer after main"
     assert got["no main"]["reason"] == "no main landmark"
@@ -247,7 +270,6 @@ async def _walks(base: str, doctor) -> tuple[dict, dict, dict]:
 def test_a_footer_mismatch_goes_on_with_real_presses(serve_site, doctor, reason):
     plain, first, again = asyncio.run(_walks(serve_site("memo-footer").rstrip("/") + "/", doctor))
     assert first["memo"]["trailing"] == {"state": "miss", "reason": ""}
-    assert again["memo"]["state"] == "hit"  # the header, reused as before
     assert again["memo"]["trailing"] == {"state": "fallback", "reason": reason, "stops_reused": 0, "presses_saved": 0}
     assert {k: v for k, v in again.items() if k != "memo"} == plain
 

@@ -790,8 +790,8 @@ class _Trail:
     walk: memo_mod.TrailingWalk
     start: int
     """data-ia-kbd of the block's first control on this page."""
-    top: float
-    """The block's top on this page (document coordinates)."""
+    ys: list[int]
+    """Where the block's controls are on this page (y, document coordinates, by relative id)."""
     tabbable: list[int]
     """The page's tabbable marked ids (MARK_JS), to size the batch that lands on the block."""
     block: str
@@ -860,7 +860,7 @@ async def _trail_jump(page: Any, stops: list[dict[str, Any]], trail: _Trail) -> 
 
     The copied stops cannot end the walk early (``should_stop``): their ids are distinct and
     no stop before the entry is in the block."""
-    placed = memo_mod.place_stops(trail.walk, trail.start, trail.top)
+    placed = memo_mod.place_stops(trail.walk, trail.start, trail.ys)
     if not memo_mod.same_stop(placed[0], stops[-1], _SAME_FIELDS):
         trail.end("fallback", "entry differs")
         return False
@@ -953,7 +953,7 @@ _PLAN_JS = ("(limit) => { const run = (f) => { try { return f(limit); } catch (e
 
 async def _memo_plan(page: Any, memo: Any, setup: dict[str, Any]) -> dict[str, Any]:
     """Fingerprint the page's leading block: {key, walk, count, width, height} or {reason},
-    and its trailing block under ``tail``: {key, walk, seen, start, count, top, block} or
+    and its trailing block under ``tail``: {key, walk, seen, start, count, ys, block} or
     {reason}."""
     if setup.get("modal"):
         return {"reason": "an open modal dialog", "tail": {"reason": "an open modal dialog"}}
@@ -966,7 +966,7 @@ async def _memo_plan(page: Any, memo: Any, setup: dict[str, Any]) -> dict[str, A
     else:
         tkey = "trailing:" + memo_mod.fingerprint(tail["parts"])
         tail_plan = {"key": tkey, "walk": memo.get_tail(tkey), "seen": memo.seen_tail(tkey), "start": tail["start"],
-                     "count": tail["count"], "top": tail["top"], "block": tail["block"]}
+                     "count": tail["count"], "ys": tail["ys"], "block": tail["block"]}
     if got.get("reason"):
         return {"reason": got["reason"], "tail": tail_plan}
     key = memo_mod.fingerprint(got["parts"])
@@ -992,7 +992,7 @@ async def _memo_learn(page: Any, memo: Any, plan: dict[str, Any], stops: list[di
 async def _memo_learn_tail(page: Any, memo: Any, tail: dict[str, Any], stops: list[dict[str, Any]]) -> str:
     """As ``_memo_learn``, for the trailing block (``plan["tail"]``): its stops, relative to
     the block, when the walk entered it at its first control and left the page right after."""
-    inside = memo_mod.trailing_stops(stops, tail["start"], tail["count"], tail["top"])
+    inside = memo_mod.trailing_stops(stops, tail["start"], tail["ys"])
     if inside is None:
         memo.put_tail(tail["key"], None)
         return "walk through the footer not reusable"
@@ -1050,7 +1050,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
                                 "tail": {"reason": f"fingerprint failed ({type(exc).__name__})"}}
                     tail = plan.get("tail") or {}
                     if tail.get("walk") is not None:
-                        trail = _Trail(tail["walk"], tail["start"], tail["top"],
+                        trail = _Trail(tail["walk"], tail["start"], tail["ys"],
                                        [e["id"] for e in setup["elements"] if e.get("tabbable")], tail["block"])
                 if plan.get("walk") is not None:
                     done, mismatch, reused = await _walk_reusing(page, stops, plan["walk"], plan["count"],
