@@ -35,7 +35,11 @@ with the record), focuses the block's last recorded control from script and pres
 focus must leave the page as recorded (exit proven), and the block's markup must be as it
 was. The stops between are copied with this page's ids, y, selector and snippet. A mismatch
 puts focus back on the entry (and the scroll where it was) and the walk goes on with real
-presses (a trailing *fallback*).
+presses (a trailing *fallback*). Its fingerprint differs from the leading one in one
+respect: a class name on ``<html>``/``<body>`` that no style rule's selector and no inline
+script names (all sheets readable, no ``[class`` attribute selector) is left out, so a page's
+own slug class (plainlanguage.gov) does not make every footer distinct; scripts that read the
+class are trusted as scripts that read the URL are.
 """
 
 from __future__ import annotations
