@@ -24,9 +24,22 @@ Limits (what the fingerprint takes on trust): a stylesheet or external script is
 its URL, not its content (a server that answers one URL differently from page to page is
 not seen); script state that shows nowhere in the DOM (a variable a page's own data sets
 before the walk) is not seen, though every script's text and URL is in the fingerprint and
-the first stop is compared field by field on every page. The trailing block (footer) is not
-reused: on the bench pages it holds 2 stops, so a jump would save one press at the cost of
-an id translation that could be wrong.
+the first stop is compared field by field on every page.
+
+The *trailing block* (footer and identifier: everything in ``<body>`` after ``<main>``) is
+reused too (:data:`TRAILING_FINGERPRINT_JS`, :class:`TrailingWalk`). Its controls are the
+page's last ones (ids ``start``..N-1, ``start`` differs from page to page with the length of
+main), so a recorded walk keeps ids relative to ``start`` and y relative to the block's top.
+The walk Tabs for real up to the block's first control (entry proven: compared field by field
+with the record), focuses the block's last recorded control from script and presses Tab once:
+focus must leave the page as recorded (exit proven), and the block's markup must be as it
+was. The stops between are copied with this page's ids, y, selector and snippet. A mismatch
+puts focus back on the entry (and the scroll where it was) and the walk goes on with real
+presses (a trailing *fallback*). Its fingerprint differs from the leading one in one
+respect: a class name on ``<html>``/``<body>`` that no style rule's selector and no inline
+script names (all sheets readable, no ``[class`` attribute selector) is left out, so a page's
+own slug class (plainlanguage.gov) does not make every footer distinct; scripts that read the
+class are trusted as scripts that read the URL are.
 """
 
 from __future__ import annotations
@@ -143,6 +156,124 @@ BLOCK_DOM_JS = r"""
 """
 
 
+# The trailing block: everything in <body> after main, in document order. Runs with
+# FINGERPRINT_JS (after MARK_JS, before the walk). Returns {reason} or {parts, start, count,
+# top, block}: the block's controls are ids start..start+count-1, the page's last ones;
+# ``top`` is the block's top in document coordinates; ``block`` its markup with data-ia-kbd
+# renumbered from 0 (what the learning and the reuse compare after the walk); ``ys`` the y
+# (document coordinates, whole pixels) of each of its controls, by relative id.
+TRAILING_FINGERPRINT_JS = r"""
+(limit) => {
+  const main = document.querySelector('main, [role=main]');
+  if (!main || !document.body || !document.body.contains(main)) return {reason: 'no main landmark'};
+  // after main's end in document order (not inside it, not one of its ancestors)
+  const after = (el) => !main.contains(el) && !!(main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  if (![...document.querySelectorAll('footer, [role=contentinfo], .usa-footer, .usa-identifier')].some(after))
+    return {reason: 'no footer after main'};
+  const marked = [...document.querySelectorAll('[data-ia-kbd]')];
+  // MARK_JS marks at most 400: beyond, controls of the block could be left unmarked
+  if (marked.length >= 400) return {reason: 'too many operable elements'};
+  const ids = marked.filter(after).map(el => Number(el.getAttribute('data-ia-kbd')));
+  if (!ids.length) return {reason: 'nothing operable after main'};
+  const start = marked.length - ids.length;
+  // the block's controls are the last ids, start..N-1, in document order
+  if (ids.some((id, i) => id !== start + i)) return {reason: 'operable elements of the footer are not last'};
+  if ([...document.querySelectorAll('[tabindex]')].some(el => el.tabIndex > 0)) return {reason: 'positive tabindex'};
+  const range = document.createRange();
+  range.setStartAfter(main);
+  range.setEnd(document.body, document.body.childNodes.length);
+  const frag = range.cloneContents();
+  if ([...frag.querySelectorAll('*')].some(el => el.localName.includes('-'))) return {reason: 'custom element in the footer'};
+  if (frag.querySelector('iframe, frame, object, embed, portal')) return {reason: 'frame or plugin in the footer'};
+  const live = [...document.body.querySelectorAll('*')];
+  if (live.some(el => el.shadowRoot && after(el))) return {reason: 'shadow root in the footer'};
+  const box = range.getBoundingClientRect();
+  const blockTop = box.top;
+  // "drawn": as FINGERPRINT_JS (a box, and visible or with something inside made visible)
+  const drawn = (el, cs) => el.getClientRects().length > 0 &&
+    (cs.visibility === 'visible' || [...el.querySelectorAll('*')].some(c => getComputedStyle(c).visibility === 'visible'));
+  for (const el of live) {
+    const cs = getComputedStyle(el);
+    if (cs.position !== 'fixed' && cs.position !== 'sticky') continue;
+    if (!drawn(el, cs)) continue;
+    if (after(el)) return {reason: 'fixed or sticky element in the footer'};
+    // a fixed element can be drawn over the footer wherever the page is scrolled
+    if (cs.position === 'fixed') return {reason: 'fixed element outside the footer'};
+    // a sticky one stays inside its parent's box (plus whatever of its own content hangs
+    // below it): it cannot reach a block that starts below that
+    const parent = el.parentElement;
+    if (!parent || ['contents', 'inline'].includes(getComputedStyle(parent).display))
+      return {reason: 'sticky element that can reach the footer'};
+    const own = el.getBoundingClientRect().bottom;
+    const hang = Math.max(0, ...[...el.querySelectorAll('*')].map(c => c.getBoundingClientRect().bottom - own));
+    if (parent.getBoundingClientRect().bottom + hang > blockTop) return {reason: 'sticky element that can reach the footer'};
+  }
+  const active = document.activeElement;
+  if (active && active !== document.body && active !== document.documentElement) return {reason: 'focus already on the page'};
+  const block = new XMLSerializer().serializeToString(frag).replace(/ data-ia-skip="[^"]*"/g, '')
+    .replace(/ data-ia-kbd="(\d+)"/g, (m, n) => ' data-ia-kbd="' + (Number(n) - start) + '"');
+  const styles = [...document.querySelectorAll('link[rel~=stylesheet], style')].map(s =>
+    s.localName === 'style' ? 'style:' + s.media + ':' + s.textContent
+      : 'link:' + s.href + ':' + s.media + ':' + s.disabled + ':' + (s.getAttribute('rel') || ''));
+  const sheets = [...document.styleSheets].map(s => (s.href || 'inline') + ':' + s.disabled + ':' + (s.media ? s.media.mediaText : ''));
+  const scripts = [...document.scripts].map(s => s.src ? 'src:' + s.src + ':' + s.type : 'inline:' + s.type + ':' + s.textContent);
+  // the root's and body's attributes, except class names no style rule names: a page's own
+  // class on body (plainlanguage.gov: its slug) cannot change how the block looks when no
+  // selector mentions it. Proven only when every rule can be read (same-origin sheets) and
+  // none selects on the class attribute itself; else every class counts.
+  const selectors = [];
+  let readable = true;
+  const collect = (rules) => { for (const r of rules) { if (r.selectorText) selectors.push(r.selectorText);
+    if (r.cssRules) collect(r.cssRules); if (r.styleSheet) collect(r.styleSheet.cssRules); } };
+  for (const sheet of document.styleSheets) { try { collect(sheet.cssRules); } catch (e) { readable = false; } }
+  const texts = selectors.join('\n');
+  const inline = [...document.scripts].map(s => s.textContent).join('\n');
+  // a name counts where a selector could mention it (a substring is enough: stricter)
+  const named = (c) => !readable || /\[\s*class/i.test(texts) || inline.includes(c) || texts.includes('.' + CSS.escape(c));
+  const outer = (el) => [...el.attributes].map(a => a.name + '=' + (a.name === 'class'
+    ? [...el.classList].map(c => named(c) ? c : '-').join(' ') : a.value)).join(' ');
+  const top = blockTop + scrollY, left = box.left + scrollX;
+  const mr = main.getBoundingClientRect();
+  const parts = {
+    trailing: true,  // never equal to a leading block's parts
+    block, styles, sheets, scripts,
+    adopted: (document.adoptedStyleSheets || []).length,
+    html: outer(document.documentElement), body: outer(document.body),
+    hash: location.hash,
+    viewport: [innerWidth, innerHeight, document.documentElement.clientWidth, document.documentElement.clientHeight,
+               devicePixelRatio, scrollX, scrollY],
+    main: [mr.left, mr.width],
+    left,  // the block's left (document coordinates); its top is the page's own
+    // each control's box relative to the block's top-left (document coordinates)
+    controls: marked.filter(after).map(el => { const r = el.getBoundingClientRect();
+      return [r.left - box.left, r.top - blockTop, r.width, r.height]; }),
+    state: [...document.querySelectorAll('input, select, textarea')].filter(after).map(el =>
+      [el.value, el.checked, el.indeterminate, el.disabled]),
+    ids: ids.length,
+  };
+  const size = block.length + styles.join('').length + scripts.join('').length;
+  if (size > limit) return {reason: 'page too large to fingerprint'};
+  // where each control is on this page: the y a stop on it records (STOP_JS rounds the same way)
+  const ys = marked.filter(after).map(el => Math.round(el.getBoundingClientRect().top + scrollY));
+  return {parts, start, count: ids.length, top, ys, block};
+}
+"""
+
+# The trailing block's markup now, data-ia-kbd renumbered from ``start``: compared with its
+# markup before the walk (learning) and before the jump (reuse).
+TRAILING_DOM_JS = r"""
+(start) => {
+  const main = document.querySelector('main, [role=main]');
+  if (!main || !document.body) return '';
+  const range = document.createRange();
+  range.setStartAfter(main);
+  range.setEnd(document.body, document.body.childNodes.length);
+  return new XMLSerializer().serializeToString(range.cloneContents()).replace(/ data-ia-skip="[^"]*"/g, '')
+    .replace(/ data-ia-kbd="(\d+)"/g, (m, n) => ' data-ia-kbd="' + (Number(n) - start) + '"');
+}
+"""
+
+
 def dom_hash(markup: str) -> str:
     return hashlib.sha256(markup.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -202,6 +333,94 @@ def leading_stops(stops: list[dict[str, Any]], count: int, width: int, height: i
     return [], None
 
 
+@dataclass(frozen=True)
+class TrailingWalk:
+    """What the Tab walk recorded through a trailing block, relative to the block: ids minus
+    the block's first id (``start``); y is left out (each page gives its own: the block's
+    top moves with the length of main). Its exit is always the walk leaving the page
+    (``{body: True}``)."""
+
+    stops: tuple[dict[str, Any], ...]
+    """The stops inside the block, first to last, as STOP_JS measured them (relative)."""
+
+    @property
+    def first(self) -> int:
+        """Relative id of the block's first stop (its entry)."""
+        return int(self.stops[0]["id"])
+
+    @property
+    def last(self) -> int:
+        """Relative id of the block's last stop (focused from script before the exit press)."""
+        return int(self.stops[-1]["id"])
+
+
+def trailing_stops(stops: list[dict[str, Any]], start: int, ys: list[int]) -> tuple[dict[str, Any], ...] | None:
+    """The stops of a full walk through a trailing block whose controls are ids ``start``..
+    ``start+len(ys)-1`` at ``ys`` (y of each before the walk, document coordinates), relative
+    to the block (:class:`TrailingWalk`); None when the walk cannot be reused: the block
+    entered anywhere but at its first control (``start``) or entered before, a stop in it
+    without an id, repeated, out of view, covered or not where the control was before the
+    walk (the layout moved), a walk that did not leave the page right after the block, or
+    fewer than two stops (nothing to skip)."""
+    end = start + len(ys)
+    at = next((i for i, s in enumerate(stops) if not s.get("body") and s.get("id") == start), None)
+    if at is None:
+        return None
+    # before the entry: only controls before the block (or unmarked ones)
+    if any(isinstance(s.get("id"), int) and s["id"] >= start for s in stops[:at] if not s.get("body")):
+        return None
+    inside: list[dict[str, Any]] = []
+    for i in range(at, len(stops)):
+        stop = stops[i]
+        if stop.get("body"):
+            if i != len(stops) - 1 or len(inside) < 2:
+                return None
+            return tuple(inside)
+        sid = stop.get("id")
+        if not isinstance(sid, int) or not start <= sid < end or any(s["id"] == sid - start for s in inside):
+            return None
+        if not stop.get("in_view") or stop.get("obscured_by") != "" or stop.get("y") != ys[sid - start]:
+            return None
+        inside.append({k: v for k, v in stop.items() if k != "y"} | {"id": sid - start})
+    return None  # the walk ended inside the block
+
+
+def place_stops(walk: TrailingWalk, start: int, ys: list[int]) -> list[dict[str, Any]]:
+    """The recorded stops of ``walk`` placed on a page whose block starts at id ``start`` with
+    its controls at ``ys``: absolute ids and this page's y, in STOP_JS's field order
+    (selector and snippet are still the recorded page's: the caller gives this page's)."""
+    out = []
+    for s in walk.stops:
+        placed = {}
+        for k, v in s.items():
+            placed[k] = v + start if k == "id" else v
+            if k == "x":
+                placed["y"] = ys[s["id"]]
+        out.append(placed)
+    return out
+
+
+def same_stop(recorded: dict[str, Any], got: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    """Whether a stop measured on this page is the recorded one (``place_stops``d), field by field."""
+    return not got.get("body") and all(got.get(f) == recorded.get(f) for f in fields)
+
+
+def presses_to_block(stops: list[dict[str, Any]], sent: int, tabbable: list[int], start: int) -> int:
+    """Tab presses that should land the walk on a trailing block's first control (id
+    ``start``): one per tabbable marked element between the last stop and the block, plus
+    one. ``tabbable``: the page's tabbable marked ids. A last stop without an id (focusable,
+    not marked): the tabbable elements before the block less the presses made, at least 1."""
+    last = stops[-1].get("id") if stops and not stops[-1].get("body") else None
+    if isinstance(last, int):
+        return sum(1 for i in tabbable if last < i < start) + 1
+    if stops and not stops[-1].get("body"):
+        return max(1, sum(1 for i in tabbable if i < start) - sent + 1)
+    return sum(1 for i in tabbable if i < start) + 1
+
+
+_TRAILING_COUNTS = ("hits", "misses", "fallbacks", "not_memoisable", "stops_reused", "presses_saved")
+
+
 @dataclass
 class BlockMemo:
     """Per-run cache of leading-block walks keyed by fingerprint, with counters. One per
@@ -224,6 +443,11 @@ class BlockMemo:
     """Search query URL -> the answer measured for it (the search test of the first start page
     whose form makes that URL; later start pages with the same form reuse it)."""
     searches_reused: int = 0
+    tails: dict[str, TrailingWalk | None] = field(default_factory=dict)
+    """Trailing-block fingerprint -> the walk recorded for it; None: seen, not reusable."""
+    trailing: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_TRAILING_COUNTS, 0))
+    """Trailing-block counters: hits, misses, fallbacks, not_memoisable, stops_reused, presses_saved."""
+    trailing_reasons: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     async def search_once(self, url: str, measure: Callable[[], Awaitable[dict[str, Any]]]
@@ -262,6 +486,31 @@ class BlockMemo:
         with self._lock:
             self.blur.setdefault(key, ids)
 
+    def get_tail(self, key: str) -> TrailingWalk | None:
+        with self._lock:
+            return self.tails.get(key)
+
+    def seen_tail(self, key: str) -> bool:
+        with self._lock:
+            return key in self.tails
+
+    def put_tail(self, key: str, walk: TrailingWalk | None) -> None:
+        """As :meth:`put`, for trailing blocks."""
+        with self._lock:
+            if walk is None or key not in self.tails:
+                self.tails[key] = walk
+
+    def count_tail(self, what: str, reason: str = "", stops: int = 0, presses: int = 0) -> None:
+        """Count one page's trailing-block outcome (``what``: hits, misses, fallbacks or
+        not_memoisable); its saved presses count in ``presses_saved`` too (both blocks)."""
+        with self._lock:
+            self.trailing[what] += 1
+            self.trailing["stops_reused"] += stops
+            self.trailing["presses_saved"] += presses
+            self.presses_saved += presses
+            if reason:
+                self.trailing_reasons[reason] = self.trailing_reasons.get(reason, 0) + 1
+
     def count(self, what: str, reason: str = "", stops: int = 0, presses: int = 0) -> None:
         with self._lock:
             setattr(self, what, getattr(self, what) + 1)
@@ -280,6 +529,11 @@ class BlockMemo:
                 setattr(self, k, getattr(self, k) + int(prior.get(k) or 0))
             for r, n in (prior.get("reasons") or {}).items():
                 self.reasons[r] = self.reasons.get(r, 0) + int(n)
+            tail = prior.get("trailing") or {}
+            for k in _TRAILING_COUNTS:
+                self.trailing[k] += int(tail.get(k) or 0)
+            for r, n in (tail.get("reasons") or {}).items():
+                self.trailing_reasons[r] = self.trailing_reasons.get(r, 0) + int(n)
 
     def summary(self) -> dict[str, Any]:
         """The run's record (``run.memo`` in the JSON result)."""
@@ -288,7 +542,9 @@ class BlockMemo:
                     "not_memoisable": self.not_memoisable, "stops_reused": self.stops_reused,
                     "presses_saved": self.presses_saved, "blocks": sum(1 for w in self.walks.values() if w),
                     "searches_reused": self.searches_reused,
-                    "reasons": dict(sorted(self.reasons.items()))}
+                    "reasons": dict(sorted(self.reasons.items())),
+                    "trailing": {**self.trailing, "blocks": sum(1 for w in self.tails.values() if w),
+                                 "reasons": dict(sorted(self.trailing_reasons.items()))}}
 
 
 def memo_note(memo: dict[str, Any] | None) -> str | None:
@@ -298,8 +554,13 @@ def memo_note(memo: dict[str, Any] | None) -> str | None:
     pages = memo.get("hits", 0) + memo.get("misses", 0) + memo.get("fallbacks", 0) + memo.get("not_memoisable", 0)
     if not pages:
         return None
-    line = (f"{memo.get('hits', 0)} of {pages} pages reused a measured header block "
-            f"({memo.get('presses_saved', 0)} Tab presses saved)")
+    line = f"{memo.get('hits', 0)} of {pages} pages reused a measured header block"
+    tail = memo.get("trailing") or {}
+    if any(tail.get(k) for k in ("hits", "misses", "fallbacks", "not_memoisable")):
+        line += f", {tail.get('hits', 0)} a measured footer"
+    line += f" ({memo.get('presses_saved', 0)} Tab presses saved)"
     if memo.get("fallbacks"):
         line += f"; {memo['fallbacks']} re-walked after a mismatch"
+    if tail.get("fallbacks"):
+        line += f"; {tail['fallbacks']} measured the footer after a mismatch"
     return line

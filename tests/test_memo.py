@@ -223,7 +223,10 @@ async def _walks(base: str, doctor) -> tuple[dict, dict, dict]:
 def test_a_mismatch_walks_the_page_in_full(serve_site, doctor, reason):
     plain, first, again = asyncio.run(_walks(serve_site("memo").rstrip("/") + "/", doctor))
     assert first["memo"]["state"] == "miss"
-    assert again["memo"] == {"state": "fallback", "reason": reason, "stops_reused": 0, "presses_saved": 0}
+    note = dict(again["memo"])
+    # the footer (two links) is reused in the walk from the top, apart from the header's
+    assert note.pop("trailing") == {"state": "hit", "reason": "", "stops_reused": 1, "presses_saved": 1}
+    assert note == {"state": "fallback", "reason": reason, "stops_reused": 0, "presses_saved": 0}
     assert {k: v for k, v in again.items() if k != "memo"} == plain
 
 
@@ -282,9 +285,12 @@ def test_memo_finds_exactly_what_no_memo_finds(serve_site, cli, tmp_path):
         assert memo_probes[p]["memo"]["presses_saved"] == 6  # skip link, logo, 5 nav links: 6 of 7 copied
     assert all("memo" not in v for v in plain_probes.values())  # --no-memo: the old path only
     run = with_memo["run"]["memo"]
-    assert run["hits"] == len(IDENTICAL) and run["presses_saved"] == 6 * len(IDENTICAL)
+    # the footer (two links) is the same on every page: one press saved on each page after the first
+    tail = run["trailing"]
+    assert tail["hits"] == tail["presses_saved"] == tail["stops_reused"] == len(memo_probes) - 3, tail
+    assert run["hits"] == len(IDENTICAL) and run["presses_saved"] == 6 * len(IDENTICAL) + tail["presses_saved"]
     assert without["run"]["memo"] is None
-    assert "memo: 5 of 11 pages reused" in stdout
+    assert "memo: 5 of 11 pages reused a measured header block, 8 a measured footer" in stdout
     schema = json.loads(SCHEMA.read_text())
     jsonschema.validate(with_memo, schema)
     jsonschema.validate(without, schema)

@@ -9,8 +9,10 @@ action's own timeout. Focus and the URL fragment are restored afterwards.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
+from .. import memo as memo_mod
 from . import cdp_session, cleanup, evaluate_json, page_action
 
 #: Tab presses per page: enough for a long navigation, bounded for cost.
@@ -659,15 +661,27 @@ def first_batch(elements: list[dict[str, Any]]) -> int:
     return max(2, min(MAX_TAB_STOPS, sum(1 for e in elements if e.get("tabbable")) + 2))
 
 
-async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int, sent: int = 0) -> bool:
+async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int, sent: int = 0,
+                     trail: _Trail | None = None) -> bool:
     """Tab in batches of presses sent back to back over the DevTools session (``first``,
     then ``BATCH`` each); the page records each stop on keyup. False when a batch came back
     short (a keyup went elsewhere): the caller goes on press by press. ``sent``: presses the
-    walk already made (a walk that reused a memoised block goes on from there)."""
+    walk already made (a walk that reused a memoised block goes on from there). ``trail``: a
+    memoised trailing block to skip (:func:`_trail_jump`); the batches are then sized to land
+    on its first control."""
     cdp = await cdp_session(page)
     start = sent
     while sent < MAX_TAB_STOPS:
         n = min(first if sent == start else BATCH, MAX_TAB_STOPS - sent)
+        aim = trail is not None and not trail.state
+        if trail is not None and aim:
+            to = memo_mod.presses_to_block(stops, sent, trail.tabbable, trail.start)
+            # the full walk would be cut by the cap inside the block (or before its exit)
+            if len(stops) + to + len(trail.walk.stops) > MAX_TAB_STOPS or sent + to > MAX_TAB_STOPS:
+                trail.end("miss", "Tab cap before the footer's exit")
+                aim = False
+            else:
+                n = to
         sends = []
         for _ in range(n):
             sends.append(cdp.send("Input.dispatchKeyEvent", _TAB_DOWN))
@@ -678,9 +692,24 @@ async def _walk_fast(page: Any, stops: list[dict[str, Any]], first: int, sent: i
         for stop in got:
             stops.append(stop)
             if should_stop(stops):
+                if trail is not None and aim:
+                    trail.end("fallback", "walk ended before the footer")
                 return True
         if len(got) != n:
+            if trail is not None and aim:
+                trail.end("fallback", "a Tab press went unrecorded")
             return False
+        if trail is not None and aim:
+            inside = [i for i, s in enumerate(got) if isinstance(s.get("id"), int) and s["id"] >= trail.start]
+            if not inside:
+                continue  # not there yet (stops the marks did not predict): aim again
+            if inside[0] != len(got) - 1:
+                trail.end("fallback", "walk passed the footer's entry")
+                continue
+            if await _trail_jump(page, stops, trail):
+                sent += len(trail.walk.stops)  # the copied stops and the exit press
+                if should_stop(stops):
+                    return True
     return True
 
 
@@ -739,6 +768,112 @@ _RESTART_JS = r"""
 """
 
 
+@dataclass
+class _Trail:
+    """One page's reuse of a memoised trailing block (auditor/memo.py) during its Tab walk."""
+
+    walk: memo_mod.TrailingWalk
+    start: int
+    """data-ia-kbd of the block's first control on this page."""
+    ys: list[int]
+    """Where the block's controls are on this page (y, document coordinates, by relative id)."""
+    tabbable: list[int]
+    """The page's tabbable marked ids (MARK_JS), to size the batch that lands on the block."""
+    block: str
+    """The block's markup before the walk (data-ia-kbd renumbered from 0)."""
+    state: str = ""
+    """'' (not reached yet), 'hit', 'fallback' or 'miss'."""
+    reason: str = ""
+    reused: int = 0
+
+    def end(self, state: str, reason: str = "", reused: int = 0) -> None:
+        self.state, self.reason, self.reused = state, reason, reused
+
+    def reset(self) -> None:
+        """The walk starts again from the top: nothing of the discarded one counts."""
+        self.end("")
+
+
+# Focus is on the trailing block's entry (its recorded first stop, compared): check that the
+# block's controls to be copied are there and look as recorded (snippets, which a focus
+# handler that changes markup would change), keep the scroll, and focus the block's last
+# recorded control from script. The Tab presses to it are skipped.
+_TRAIL_JUMP_JS = r"""
+([entry, ids, snippets]) => {
+  const find = (id) => document.querySelector('[data-ia-kbd="' + id + '"]');
+  const first = find(entry);
+  if (!first || document.activeElement !== first) return {ok: false};
+  const out = ids.map(id => { const el = find(id); return el ? {selector: window.__iaCssPath(el), snippet: window.__iaSnip(el)} : null; });
+  if (out.some((o, i) => !o || o.snippet !== snippets[i])) return {ok: false};
+  window.__iaTrailBack = [scrollX, scrollY];
+  const last = find(ids[ids.length - 1]);
+  last.focus();
+  return {ok: document.activeElement === last, jumped: true, stops: out};
+}
+"""
+
+# After the one real Tab press from the block's last control: what the recorder saw (the
+# exit) and whether the block's markup is as before the walk.
+_TRAIL_EXIT_JS = "([start, block]) => ({got: window.__iaStops.splice(0), same: (" + memo_mod.TRAILING_DOM_JS.strip() + \
+    ")(start) === block})"
+
+# A mismatch after the jump: focus back on the entry, the scroll where the walk had it, and
+# nothing recorded since: the walk goes on with real presses from where it was.
+_TRAIL_BACK_JS = r"""
+(entry) => {
+  const el = document.querySelector('[data-ia-kbd="' + entry + '"]');
+  if (el) el.focus({preventScroll: true});
+  const back = window.__iaTrailBack || [scrollX, scrollY];
+  window.scrollTo(back[0], back[1]);
+  delete window.__iaTrailBack;
+  window.__iaStops.splice(0);
+  return !!el && document.activeElement === el && scrollX === back[0] && scrollY === back[1];
+}
+"""
+
+
+class _FocusLost(RuntimeError):
+    """Focus could not be put back on a trailing block's entry after a mismatch."""
+
+
+async def _trail_jump(page: Any, stops: list[dict[str, Any]], trail: _Trail) -> bool:
+    """The walk's last stop is the first in the trailing block: when it is the recorded
+    entry, skip to the block's last control and press Tab once; the walk must leave the page
+    (the recorded exit) with the block's markup as it was. Then the recorded stops are copied
+    in before the exit, with this page's ids, y, selectors and snippets (the list a full walk
+    gives). Returns whether the stops were copied; else the walk goes on from the entry.
+
+    The copied stops cannot end the walk early (``should_stop``): their ids are distinct and
+    no stop before the entry is in the block."""
+    placed = memo_mod.place_stops(trail.walk, trail.start, trail.ys)
+    if not memo_mod.same_stop(placed[0], stops[-1], _SAME_FIELDS):
+        trail.end("fallback", "entry differs")
+        return False
+    rest = placed[1:]
+    jump = await evaluate_json(page, _TRAIL_JUMP_JS, [placed[0]["id"], [s["id"] for s in rest], [s["snippet"] for s in rest]])
+    if not jump.get("ok"):
+        if jump.get("jumped"):
+            await _trail_back(page, placed[0]["id"])
+        trail.end("fallback", "footer differs")
+        return False
+    await _press_tab(page)
+    after = await evaluate_json(page, _TRAIL_EXIT_JS, [trail.start, trail.block])
+    got = after.get("got") or []
+    if got != [{"body": True}] or not after.get("same"):
+        await _trail_back(page, placed[0]["id"])
+        trail.end("fallback", "exit differs" if after.get("same") else "the footer changed")
+        return False
+    stops.extend({**rec, **here} for rec, here in zip(rest, jump["stops"]))
+    stops.append(got[0])
+    trail.end("hit", reused=len(rest))
+    return True
+
+
+async def _trail_back(page: Any, entry: int) -> None:
+    if not await page.evaluate(_TRAIL_BACK_JS, entry):
+        raise _FocusLost("focus could not be put back on the footer's entry")
+
+
 async def _press_tab(page: Any, shift: bool = False) -> None:
     """One Tab press over the DevTools session (down and up sent back to back)."""
     cdp = await cdp_session(page)
@@ -748,10 +883,10 @@ async def _press_tab(page: Any, shift: bool = False) -> None:
 
 
 async def _walk_reusing(page: Any, stops: list[dict[str, Any]], walk: Any, count: int,
-                        first: int) -> tuple[bool, str, int]:
+                        first: int, trail: _Trail | None = None) -> tuple[bool, str, int]:
     """The fast walk with the Tab presses through a memoised leading block of ``count``
     controls skipped (module docstring of auditor/memo.py). Returns (walk done, mismatch
-    reason or '', stops reused)."""
+    reason or '', stops reused). ``trail``: a memoised trailing block, for ``_walk_fast``."""
     await _press_tab(page)
     k = len(walk.stops)
     jump = await evaluate_json(page, _ENTER_AND_JUMP_JS, [walk.stops[0], list(_SAME_FIELDS),
@@ -759,60 +894,74 @@ async def _walk_reusing(page: Any, stops: list[dict[str, Any]], walk: Any, count
     got = jump.get("got") or []
     if not jump.get("jumped"):
         if jump.get("jumped") is False:  # entered as recorded, but the block's controls are not all here
-            return await _restart(page, stops, walk, first), "block differs", 0
+            return await _restart(page, stops, walk, first, trail), "block differs", 0
         # focus did not enter the block as recorded: this is the first press of a full walk
         stops.extend(got)
         if stops and should_stop(stops):
             return True, "entry differs", 0
-        return await _walk_fast(page, stops, max(1, first - 1), sent=1), "entry differs", 0
+        return await _walk_fast(page, stops, max(1, first - 1), sent=1, trail=trail), "entry differs", 0
     if not jump.get("ok"):
-        return await _restart(page, stops, walk, first), "jump failed", 0
+        return await _restart(page, stops, walk, first, trail), "jump failed", 0
     stops.append(got[0])
     for rec, here in zip(walk.stops[1:], jump["stops"]):
         stops.append({**rec, **here})
     # the first press after the jump must leave the block for a control after it (exit
     # proven): ids from ``count`` on are the controls from main on, in document order. The
     # walk goes on in the same list, so should_stop judges it as it would the full walk.
-    done = await _walk_fast(page, stops, max(1, first - k), sent=k)
+    done = await _walk_fast(page, stops, max(1, first - k), sent=k, trail=trail)
     nxt = stops[k] if len(stops) > k else {}
     if nxt.get("body") or (isinstance(nxt.get("id"), int) and nxt["id"] < count):
-        return await _restart(page, stops, walk, first), "exit differs", 0
+        return await _restart(page, stops, walk, first, trail), "exit differs", 0
     if not isinstance(nxt.get("id"), int) and not await page.evaluate(
             "() => !!window.__iaStops && window.__iaStops.exitAfterMain === true"):
-        return await _restart(page, stops, walk, first), "exit differs", 0
+        return await _restart(page, stops, walk, first, trail), "exit differs", 0
     return done, "", k - 1
 
 
-async def _restart(page: Any, stops: list[dict[str, Any]], walk: Any, first: int) -> bool:
+async def _restart(page: Any, stops: list[dict[str, Any]], walk: Any, first: int, trail: _Trail | None = None) -> bool:
     """Walk the page again from before its first control, after a mismatch."""
     stops.clear()
+    if trail is not None:
+        trail.reset()
     if await page.evaluate(_RESTART_JS, walk.first_id):
         await _press_tab(page, shift=True)
     await page.evaluate("() => { window.__iaStops = []; }")
-    return await _walk_fast(page, stops, first)
+    return await _walk_fast(page, stops, first, trail=trail)
+
+
+# Both blocks' fingerprints in one round trip; one that throws does not hide the other.
+_PLAN_JS = ("(limit) => { const run = (f) => { try { return f(limit); } catch (e) {"
+            " return {reason: 'fingerprint failed (' + e.name + ')'}; } };"
+            " return {lead: run(" + memo_mod.FINGERPRINT_JS.strip() + "), tail: run("
+            + memo_mod.TRAILING_FINGERPRINT_JS.strip() + ")}; }")
 
 
 async def _memo_plan(page: Any, memo: Any, setup: dict[str, Any]) -> dict[str, Any]:
-    """Fingerprint the page's leading block: {key, walk, count, width, height} or {reason}."""
-    from .. import memo as memo_mod
-
+    """Fingerprint the page's leading block: {key, walk, count, width, height} or {reason},
+    and its trailing block under ``tail``: {key, walk, seen, start, count, ys, block} or
+    {reason}."""
     if setup.get("modal"):
-        return {"reason": "an open modal dialog"}
+        return {"reason": "an open modal dialog", "tail": {"reason": "an open modal dialog"}}
     if setup.get("initial_focus") is not None:
-        return {"reason": "focus already on the page"}
-    got = await evaluate_json(page, memo_mod.FINGERPRINT_JS, memo_mod.MAX_FINGERPRINT_CHARS)
+        return {"reason": "focus already on the page", "tail": {"reason": "focus already on the page"}}
+    both = await evaluate_json(page, _PLAN_JS, memo_mod.MAX_FINGERPRINT_CHARS)
+    got, tail = both["lead"], both["tail"]
+    if tail.get("reason"):
+        tail_plan: dict[str, Any] = {"reason": tail["reason"]}
+    else:
+        tkey = "trailing:" + memo_mod.fingerprint(tail["parts"])
+        tail_plan = {"key": tkey, "walk": memo.get_tail(tkey), "seen": memo.seen_tail(tkey), "start": tail["start"],
+                     "count": tail["count"], "ys": tail["ys"], "block": tail["block"]}
     if got.get("reason"):
-        return {"reason": got["reason"]}
+        return {"reason": got["reason"], "tail": tail_plan}
     key = memo_mod.fingerprint(got["parts"])
     return {"key": key, "walk": memo.get(key), "seen": memo.seen(key), "count": got["count"],
-            "width": got["width"], "height": got["height"], "block": got["parts"]["block"]}
+            "width": got["width"], "height": got["height"], "block": got["parts"]["block"], "tail": tail_plan}
 
 
 async def _memo_learn(page: Any, memo: Any, plan: dict[str, Any], stops: list[dict[str, Any]]) -> str:
     """After a full walk of a page whose block was not seen before: keep its stops through
     the block for later pages, when they can be reused; returns why not ('' when kept)."""
-    from .. import memo as memo_mod
-
     inside, next_id = memo_mod.leading_stops(stops, plan["count"], plan["width"], plan["height"])
     if not inside or next_id is None:
         memo.put(plan["key"], None)
@@ -822,6 +971,20 @@ async def _memo_learn(page: Any, memo: Any, plan: dict[str, Any], stops: list[di
         memo.put(plan["key"], None)
         return "the walk changed the block"
     memo.put(plan["key"], memo_mod.LeadingWalk(tuple(inside), next_id, memo_mod.dom_hash(after)))
+    return ""
+
+
+async def _memo_learn_tail(page: Any, memo: Any, tail: dict[str, Any], stops: list[dict[str, Any]]) -> str:
+    """As ``_memo_learn``, for the trailing block (``plan["tail"]``): its stops, relative to
+    the block, when the walk entered it at its first control and left the page right after."""
+    inside = memo_mod.trailing_stops(stops, tail["start"], tail["ys"])
+    if inside is None:
+        memo.put_tail(tail["key"], None)
+        return "walk through the footer not reusable"
+    if await page.evaluate(memo_mod.TRAILING_DOM_JS, tail["start"]) != tail["block"]:
+        memo.put_tail(tail["key"], None)
+        return "the walk changed the footer"
+    memo.put_tail(tail["key"], memo_mod.TrailingWalk(inside))
     return ""
 
 
@@ -858,6 +1021,8 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
     memo = getattr(page, "_ia_memo", None) if getattr(settings, "memo", False) else None
     memo_note: dict[str, Any] | None = None
     plan: dict[str, Any] = {}
+    trail: _Trail | None = None
+    tail_note: dict[str, Any] | None = None
     try:
         done = False
         if not setup["frames"]:
@@ -866,25 +1031,52 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
                     try:
                         plan = await _memo_plan(page, memo, setup)
                     except Exception as exc:  # a page that tampers with built-ins: measured in full
-                        plan = {"reason": f"fingerprint failed ({type(exc).__name__})"}
+                        plan = {"reason": f"fingerprint failed ({type(exc).__name__})",
+                                "tail": {"reason": f"fingerprint failed ({type(exc).__name__})"}}
+                    tail = plan.get("tail") or {}
+                    if tail.get("walk") is not None:
+                        trail = _Trail(tail["walk"], tail["start"], tail["ys"],
+                                       [e["id"] for e in setup["elements"] if e.get("tabbable")], tail["block"])
                 if plan.get("walk") is not None:
                     done, mismatch, reused = await _walk_reusing(page, stops, plan["walk"], plan["count"],
-                                                                  first_batch(setup["elements"]))
+                                                                  first_batch(setup["elements"]), trail)
                     # the stops after the first one inside the block are copied, not pressed to
                     memo_note = {"state": "fallback" if mismatch else "hit", "reason": mismatch,
                                  "stops_reused": reused, "presses_saved": reused}
                 else:
-                    done = await _walk_fast(page, stops, first_batch(setup["elements"]))
+                    done = await _walk_fast(page, stops, first_batch(setup["elements"]), trail=trail)
                 walk = "batched" if done else "batched, then per-press"
             except Exception:  # no DevTools session (not Chromium): the per-press walk
                 walk = "per-press"
                 done = False
+                first_id = plan["walk"].first_id if plan.get("walk") is not None else (
+                    stops[0].get("id") if stops and isinstance(stops[0].get("id"), int) else None)
                 if plan.get("walk") is not None:
                     # the reuse broke off somewhere: the per-press walk starts from the top
                     memo_note = {"state": "fallback", "reason": "walk failed", "stops_reused": 0, "presses_saved": 0}
+                if trail is not None and trail.state:
+                    tail_note = {"state": "fallback", "reason": "walk failed", "stops_reused": 0, "presses_saved": 0}
+                if plan.get("walk") is not None or (trail is not None and trail.state):
                     stops.clear()
-                    if await page.evaluate(_RESTART_JS, plan["walk"].first_id):
+                    if first_id is not None and await page.evaluate(_RESTART_JS, first_id):
                         await page.keyboard.press("Shift+Tab")
+            if trail is not None and tail_note is None:
+                # a walk that never reached the footer (a trap, the cap) has nothing to say of it
+                state = trail.state or "miss"
+                reused = trail.reused if state == "hit" else 0
+                tail_note = {"state": state, "reason": trail.reason if trail.state else "walk did not reach the footer",
+                             "stops_reused": reused, "presses_saved": reused}
+            if memo is not None and tail_note is None:
+                tail = plan.get("tail") or {}
+                if tail.get("reason"):
+                    tail_note = {"state": "not-memoisable", "reason": tail["reason"]}
+                elif tail.get("key"):
+                    why = ("walk not complete" if not done else
+                           await _memo_learn_tail(page, memo, tail, stops) if not tail["seen"] else
+                           "footer seen before, its walk not reusable")
+                    if not done:
+                        memo.put_tail(tail["key"], None)
+                    tail_note = {"state": "miss", "reason": why}
             if memo is not None and memo_note is None:
                 if plan.get("reason"):
                     memo_note = {"state": "not-memoisable", "reason": plan["reason"]}
@@ -897,6 +1089,7 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
                     memo_note = {"state": "miss", "reason": why}
         elif memo is not None:
             memo_note = {"state": "not-memoisable", "reason": "frames or plugins on the page"}
+            tail_note = {"state": "not-memoisable", "reason": "frames or plugins on the page"}
         if not done and not (stops and should_stop(stops)):
             await page.evaluate(UNRECORD_JS)
             await _walk_slow(page, stops)
@@ -946,4 +1139,10 @@ async def keyboard(page: Any, art: Any, settings: Any) -> dict[str, Any]:
         out["memo"] = memo_note
         memo.count({"hit": "hits", "fallback": "fallbacks", "miss": "misses"}.get(memo_note["state"], "not_memoisable"),
                    memo_note.get("reason", ""), memo_note.get("stops_reused", 0), memo_note.get("presses_saved", 0))
+        if tail_note is not None:
+            memo_note["trailing"] = tail_note
+            memo.count_tail({"hit": "hits", "fallback": "fallbacks", "miss": "misses"}.get(tail_note["state"],
+                                                                                           "not_memoisable"),
+                            tail_note.get("reason", ""), tail_note.get("stops_reused", 0),
+                            tail_note.get("presses_saved", 0))
     return out
