@@ -56,6 +56,25 @@ from typing import Any
 #: fingerprint; a page with more is not memoised (the read would cost more than it saves).
 MAX_FINGERPRINT_CHARS = 2_000_000
 
+#: The root's and body's attributes as the fingerprints read them (``outer(el)``).
+OUTER_JS = r"""
+  // the root's and body's attributes, except class names no style rule names: a page's own
+  // class on body (plainlanguage.gov: its slug) cannot change how the block looks when no
+  // selector mentions it. Proven only when every rule can be read (same-origin sheets) and
+  // none selects on the class attribute itself; else every class counts.
+  const selectors = [];
+  let readable = true;
+  const collect = (rules) => { for (const r of rules) { if (r.selectorText) selectors.push(r.selectorText);
+    if (r.cssRules) collect(r.cssRules); if (r.styleSheet) collect(r.styleSheet.cssRules); } };
+  for (const sheet of document.styleSheets) { try { collect(sheet.cssRules); } catch (e) { readable = false; } }
+  const texts = selectors.join('\n');
+  const inline = [...document.scripts].map(s => s.textContent).join('\n');
+  // a name counts where a selector could mention it (a substring is enough: stricter)
+  const named = (c) => !readable || /\[\s*class/i.test(texts) || inline.includes(c) || texts.includes('.' + CSS.escape(c));
+  const outer = (el) => [...el.attributes].map(a => a.name + '=' + (a.name === 'class'
+    ? [...el.classList].map(c => named(c) ? c : '-').join(' ') : a.value)).join(' ');
+"""
+
 # Runs after the keyboard action's MARK_JS (elements carry data-ia-kbd=N in document order)
 # and before the walk. Returns {reason} when the page cannot be memoised, else the raw
 # parts of the fingerprint, which Python hashes (crypto.subtle is missing on http pages).
@@ -119,8 +138,7 @@ FINGERPRINT_JS = r"""
       : 'link:' + s.href + ':' + s.media + ':' + s.disabled + ':' + (s.getAttribute('rel') || ''));
   const sheets = [...document.styleSheets].map(s => (s.href || 'inline') + ':' + s.disabled + ':' + (s.media ? s.media.mediaText : ''));
   const scripts = [...document.scripts].map(s => s.src ? 'src:' + s.src + ':' + s.type : 'inline:' + s.type + ':' + s.textContent);
-  const outer = (el) => [...el.attributes].map(a => a.name + '=' + a.value).join(' ');
-  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(v => Math.round(v * 100) / 100); };
+""" + OUTER_JS + r"""  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(v => Math.round(v * 100) / 100); };
   const parts = {
     block, styles, sheets, scripts,
     adopted: (document.adoptedStyleSheets || []).length,
@@ -217,22 +235,7 @@ TRAILING_FINGERPRINT_JS = r"""
       : 'link:' + s.href + ':' + s.media + ':' + s.disabled + ':' + (s.getAttribute('rel') || ''));
   const sheets = [...document.styleSheets].map(s => (s.href || 'inline') + ':' + s.disabled + ':' + (s.media ? s.media.mediaText : ''));
   const scripts = [...document.scripts].map(s => s.src ? 'src:' + s.src + ':' + s.type : 'inline:' + s.type + ':' + s.textContent);
-  // the root's and body's attributes, except class names no style rule names: a page's own
-  // class on body (plainlanguage.gov: its slug) cannot change how the block looks when no
-  // selector mentions it. Proven only when every rule can be read (same-origin sheets) and
-  // none selects on the class attribute itself; else every class counts.
-  const selectors = [];
-  let readable = true;
-  const collect = (rules) => { for (const r of rules) { if (r.selectorText) selectors.push(r.selectorText);
-    if (r.cssRules) collect(r.cssRules); if (r.styleSheet) collect(r.styleSheet.cssRules); } };
-  for (const sheet of document.styleSheets) { try { collect(sheet.cssRules); } catch (e) { readable = false; } }
-  const texts = selectors.join('\n');
-  const inline = [...document.scripts].map(s => s.textContent).join('\n');
-  // a name counts where a selector could mention it (a substring is enough: stricter)
-  const named = (c) => !readable || /\[\s*class/i.test(texts) || inline.includes(c) || texts.includes('.' + CSS.escape(c));
-  const outer = (el) => [...el.attributes].map(a => a.name + '=' + (a.name === 'class'
-    ? [...el.classList].map(c => named(c) ? c : '-').join(' ') : a.value)).join(' ');
-  const top = blockTop + scrollY, left = box.left + scrollX;
+""" + OUTER_JS + r"""  const top = blockTop + scrollY, left = box.left + scrollX;
   const mr = main.getBoundingClientRect();
   const parts = {
     trailing: true,  // never equal to a leading block's parts
