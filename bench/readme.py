@@ -117,7 +117,14 @@ def render_cmp(title: str, cmp: dict[str, Any]) -> list[str]:
         lines.append(f"| {label} | {t['pages_per_min']} | {t['wall_s']} | {t['cpu_s']} | {t['peak_mb']} | "
                      f"{t.get('peak_rss_mb', '-')} | {t['s_per_page']} | {t['rc']} | "
                      f"{_fmt(t.get('pages_failed'))} |")
-    lines += ["", f"- browser (every tool): {cmp.get('browser') or '-'}",
+    lines.append("")
+    for tool in TOOLS:
+        t = cmp.get(tool)
+        if t and not t.get("error") and t.get("ok") is False:
+            why = str(t.get("reason") or "no reason recorded").replace("|", "/")
+            lines.append(f"- **{LABELS.get(tool, tool)} failed** (exit {t.get('rc')}): {why}; "
+                         "no ratio is computed from it")
+    lines += [f"- browser (every tool): {cmp.get('browser') or '-'}",
               f"- idea-audit wall / floor wall: **{_fmt(cmp.get('idea_over_floor_wall'))}** (target <= 1.3); "
               f"with --no-memo: {_fmt(cmp.get('nomemo_over_floor_wall'))}",
               f"- idea-audit pages/min / pa11y-ci pages/min: **{_fmt(cmp.get('idea_over_pa11y_speed'))}** "

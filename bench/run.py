@@ -161,8 +161,20 @@ def measure(name: str, cmd: list[str], pages: int, log: Path, env: dict[str, str
            "peak_mb_by_process": {k: round(v / 2**20) for k, v in sorted(sampler.peak_by_kind.items(), key=lambda kv: -kv[1])},
            "max_mb_by_process": {k: round(v / 2**20) for k, v in sorted(sampler.max_by_kind.items(), key=lambda kv: -kv[1])},
            "pages_per_min": round(pages / wall * 60, 1), "s_per_page": round(wall / pages, 3)}
+    if not res["ok"]:
+        res["reason"] = log_tail(log)
     print(f"[bench] {name}: {json.dumps(res)}", flush=True)
     return res
+
+
+def log_tail(log: Path, lines: int = 2, limit: int = 300) -> str:
+    """The last non-empty lines of a run's log, for saying why it failed."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError as exc:
+        return f"no log ({exc.strerror})"
+    kept = [ln.strip() for ln in text.splitlines() if ln.strip()][-lines:]
+    return " / ".join(kept)[-limit:] if kept else "empty log"
 
 
 # -- the tools ------------------------------------------------------------------------------
@@ -456,7 +468,8 @@ def machine() -> str:
 
 
 def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> float | None:
-    if not a or not b or not a.get(key) or not b.get(key):
+    """``a[key] / b[key]``, or None unless both runs succeeded (a failed run's time means nothing)."""
+    if not a or not b or not a.get("ok") or not b.get("ok") or not a.get(key) or not b.get(key):
         return None
     return round(a[key] / b[key], 2)
 
