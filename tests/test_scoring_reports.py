@@ -112,6 +112,7 @@ def test_run_with_no_audited_page_has_no_score(tmp_path, serve_site):
     proc, out = _scan(tmp_path, url)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "nothing could be audited" in proc.stderr and "robots.txt" in proc.stderr
+    assert "use --ignore-robots" in proc.stderr
     assert "Traceback" not in proc.stderr
     r = load_json(out / "idea-audit.json")
     jsonschema.validate(r, load_json(ROOT / "auditor" / "schemas" / "result.schema.json"))

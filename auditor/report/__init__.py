@@ -116,6 +116,9 @@ def nothing_audited_reason(store: Store, run_id: str) -> str:
                     + (f" ({urls}{', ...' if n > 3 else ''})" if urls else ""))
     if not said:
         said.append("the crawl found no page to audit")
+    if store.skipped_counts(run_id).get("robots") and not failed:
+        # a preview or staging build often disallows everything; say how to audit one's own
+        said.append("to audit your own site regardless, use --ignore-robots")
     return f"{NOTHING_AUDITED}: " + "; ".join(said)
 
 
