@@ -152,18 +152,55 @@ def zoom_enabled(page: PageArtifacts) -> Outcome:
 
 
 def _overflow(spec, page: PageArtifacts, width: str) -> Outcome:
+    """Sideways scrolling at a phone width, measured by the reflow family's model
+    (``__iaOverflow``): the culprits are boxes that add to the document's scrollable
+    overflow. Where the viewport hides horizontal overflow (``scrollable`` false) the page
+    cannot scroll: what lies past the edge is cut off, and is reported as such, unless its
+    own text and images end inside the edge (only empty box edges, or an off-canvas panel's,
+    pass it). Where it can scroll, it does, content or not: the check is about scrolling (WCAG
+    1.4.10's loss of content is reflow-320's). Measurements stored before this model (no
+    ``scrollable``) read as before."""
     vp, why = _mobile(page, width)
     if vp is None:
         return Outcome(Status.ERROR, detail=why)
     if not vp.get("overflow"):
         return Outcome(Status.PASS)
-    culprits = vp.get("overflowing") or []
-    first = culprits[0] if culprits else {}
-    sel = first.get("tag", "") + (f"#{first['id']}" if first.get("id") else "")
-    msg = (f"Page scrolls sideways at {width} CSS px: content is {vp.get('scroll_width')}px wide"
-           + (f"; widest offender <{first.get('tag')}> {first.get('width')}px" if first else ""))
-    return Outcome(Status.FAIL, findings=[spec.finding(page_url(page), msg, selector=sel,
-                                                       snippet=first.get("html", ""))])
+    culprits = [c for c in vp.get("overflowing") or [] if isinstance(c, dict)]
+    scrollable = vp.get("scrollable", True)
+    past = culprits
+    if not scrollable:
+        # nobody can scroll: only what is drawn past the edge is lost (cut off)
+        edge = (vp.get("width") or int(width)) + CONTENT_SLACK
+        past = [c for c in culprits if not ("content_right" in c and c["content_right"] <= edge)]
+        if not past:
+            return Outcome(Status.PASS, detail=f"content reaches {vp.get('scroll_width')} px at {width} px, but the "
+                                               "page hides horizontal overflow and no text or image lies past the edge")
+    first = max(past, key=lambda c: c.get("right") or c.get("width") or 0) if past else {}
+    snippet = first.get("snippet", first.get("html", ""))
+    tag = first.get("tag") or _tag(snippet)
+    sel = first.get("selector") or (tag + (f"#{first['id']}" if first.get("id") else "") if first else "")
+    if scrollable:
+        msg = (f"Page scrolls sideways at {width} CSS px: content is {vp.get('scroll_width')}px wide"
+               + (f"; widest offender <{tag}> reaches {first.get('right') or first.get('width')}px" if first else ""))
+    else:
+        msg = (f"At {width} CSS px content reaches {vp.get('scroll_width')}px and is cut off at the right edge "
+               "(the page hides horizontal overflow)"
+               + (f": <{tag}> reaches {first.get('right') or first.get('width')}px" if first else ""))
+    hidden = bool(first) and first.get("visible", True) is False
+    if hidden:
+        msg += " (an invisible box, visibility: hidden, that still takes room)"
+    return Outcome(Status.WARN if hidden else Status.FAIL,
+                   findings=[spec.finding(page_url(page), msg, selector=sel, snippet=snippet,
+                                          status=Status.WARN if hidden else Status.FAIL)])
+
+
+#: How far (CSS px) drawn content may pass the edge and still be read whole (as reflow-320).
+CONTENT_SLACK = 4
+
+
+def _tag(snippet: str) -> str:
+    m = re.match(r"<([A-Za-z][\w:-]*)", snippet or "")
+    return m.group(1).lower() if m else "element"
 
 
 @check(id="mobile-no-overflow-375", family="mobile", title="No horizontal scrolling at 375 CSS px",

@@ -89,3 +89,34 @@ def test_body_text_is_what_most_of_the_main_content_uses():
 def test_too_little_text_to_judge():
     out = run_page("mobile-font-size", page(GOOD_VP, probes=body_text([(12, 150)])))
     assert out.status is Status.NOT_APPLICABLE
+
+
+def culprit(sel, right, content_right, visible=True):
+    return {"selector": sel, "snippet": f"<div id={sel[1:]}>", "right": right, "width": right, "visible": visible,
+            "content_right": content_right}
+
+
+def test_a_page_that_hides_overflow_fails_only_where_content_is_cut_off():
+    # the reflow model's shape: the viewport hides horizontal overflow (nobody can scroll)
+    edge_only = measured(overflow=True, scroll_width=387, scrollable=False, overflowing=[culprit("#row", 387, 300)])
+    out = run_page("mobile-no-overflow-375", page(GOOD_VP, probes=edge_only))
+    assert out.status is Status.PASS and "no text or image lies past the edge" in out.detail
+    cut = measured(overflow=True, scroll_width=600, scrollable=False,
+                   overflowing=[culprit("#row", 387, 300), culprit("#rates", 600, 590)])
+    out = run_page("mobile-no-overflow-375", page(GOOD_VP, probes=cut))
+    assert out.status is Status.FAIL and out.findings[0].selector == "#rates"
+    assert out.findings[0].message == ("At 375 CSS px content reaches 600px and is cut off at the right edge "
+                                       "(the page hides horizontal overflow): <div> reaches 600px")
+
+
+def test_a_page_that_scrolls_fails_even_if_only_an_empty_edge_passes():
+    edge_only = measured(overflow=True, scroll_width=387, scrollable=True, overflowing=[culprit("#row", 387, 300)])
+    out = run_page("mobile-no-overflow-375", page(GOOD_VP, probes=edge_only))
+    assert out.status is Status.FAIL and out.findings[0].message.startswith("Page scrolls sideways at 375 CSS px")
+
+
+def test_an_invisible_box_that_widens_the_page_is_a_warning():
+    hidden = measured(overflow=True, scroll_width=700, scrollable=True,
+                      overflowing=[culprit("#ghost", 700, 690, visible=False)])
+    out = run_page("mobile-no-overflow-375", page(GOOD_VP, probes=hidden))
+    assert out.status is Status.WARN and "visibility: hidden" in out.findings[0].message

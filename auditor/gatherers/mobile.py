@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import after_frame, page_action
+from .reflow import HELPERS_JS
 
 #: Phone viewports measured: the common 375x667 and WCAG 1.4.10's 320 CSS px.
 PHONE_VIEWPORTS = ((375, 667), (320, 640))
@@ -29,20 +30,13 @@ MEASURE_JS = """
 (maxTargets) => {
   const doc = document.documentElement;
   const vw = window.innerWidth;
-  const scrollW = Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0);
-  // the elements sticking out past the right edge (the cause of overflow)
-  const wide = [];
-  if (scrollW > vw + 1) {
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > vw + 1 && r.width > 0 && wide.length < 10) {
-        const cs = getComputedStyle(el);
-        if (cs.position === 'fixed') continue;
-        wide.push({tag: el.tagName.toLowerCase(), id: el.id || '', cls: (el.className && el.className.baseVal === undefined) ? String(el.className).slice(0, 60) : '',
-                   width: Math.round(r.width), right: Math.round(r.right), html: el.outerHTML.slice(0, 200)});
-      }
-    }
-  }
+  // horizontal overflow by the reflow gatherer's model (one model, so the two families never
+  // disagree): only boxes that add to the document's scrollable overflow count, and where the
+  // viewport hides horizontal overflow nobody can scroll, so what lies past the edge is
+  // content cut off, or an off-canvas panel wholly past it (a closed mobile menu), which is not
+  if (typeof window.__iaOverflow !== 'function') (""" + HELPERS_JS.strip() + """)();
+  const ov = window.__iaOverflow();
+  const scrollW = ov.scroll_width;
   const sel = (el) => {
     let s = el.tagName.toLowerCase();
     if (el.id) return s + '#' + el.id;
@@ -113,7 +107,8 @@ MEASURE_JS = """
   for (const [px, n] of sizes) if (bodyText === null || n > sizes.get(bodyText)) bodyText = px;
   if (bodyText !== null) share = Math.round(100 * sizes.get(bodyText) / chars) / 100;
   const at = bodyText !== null ? where.get(bodyText).el : null;
-  return {width: vw, scroll_width: scrollW, overflow: scrollW > vw + 1, overflowing: wide,
+  return {width: vw, scroll_width: scrollW, overflow: ov.overflows, scrollable: ov.scrollable,
+          offscreen: ov.offscreen, overflowing: ov.culprits,
           small_targets: targets, targets_checked: rects.length,
           body_font_px: body, paragraph_font_px: paraSize,
           body_text_px: bodyText, body_text_share: share, body_text_chars: chars,
