@@ -745,6 +745,7 @@ class Gatherer:
         if rule_errors:
             slim["rule_errors"] = rule_errors
         await _verify_axe(page, slim)
+        await _orientation_cssom(page, slim)
         await _label_words(page, slim)
         return slim
 
@@ -903,6 +904,63 @@ async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:
         for node, reason in zip(nodes, reasons):
             if reason:
                 node["ia_not_barrier"] = reason
+
+
+#: css-orientation-lock is left undecided by axe-core when it has no CSSOM to read: it skips
+#: every style sheet whose media list names print, so a site whose one sheet is
+#: ``media="screen, print"`` (uswds-jekyll's layout, the plainlanguage.gov build) got "needs
+#: review" on every page. The page's own CSSOM is read here: the sheets of the document and of
+#: its open shadow roots (adopted ones too), @import-ed sheets and grouping rules included.
+#: Only when every sheet could be read and none has an orientation media query can CSS not
+#: lock the orientation; anything else stays for review.
+ORIENTATION_CSSOM_JS = r"""
+() => {
+  const roots = [document];
+  for (const el of document.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  let sheets = 0, unreadable = 0, orientation = 0;
+  const oriented = (media) => !!media && /orientation/i.test(media.mediaText || '');
+  const visit = (sheet, depth) => {
+    if (!sheet || depth > 10) return;
+    sheets++;
+    if (oriented(sheet.media)) orientation++;
+    let rules;
+    try { rules = sheet.cssRules; } catch (e) { rules = null; }
+    if (!rules) { unreadable++; return; }
+    const walk = (list, d) => {
+      for (const rule of list) {
+        if (oriented(rule.media)) orientation++;  // @media, and @import's media list
+        if (rule.styleSheet) visit(rule.styleSheet, depth + 1);  // @import
+        if (rule.cssRules && d < 32) walk(rule.cssRules, d + 1);  // @media, @supports, @layer, nesting
+      }
+    };
+    walk(rules, 0);
+  };
+  for (const root of roots) {
+    for (const s of root.styleSheets || []) visit(s, 0);
+    for (const s of root.adoptedStyleSheets || []) visit(s, 0);
+  }
+  return {sheets, unreadable, orientation};
+}
+"""
+
+
+async def _orientation_cssom(page: Page, axe: dict[str, Any]) -> None:
+    """Decide css-orientation-lock's undecided top-document nodes from the page's CSSOM
+    (:data:`ORIENTATION_CSSOM_JS`); a node in a frame stays for review."""
+    nodes = [n for r in axe.get("incomplete", []) if r.get("id") == "css-orientation-lock"
+             for n in r.get("nodes", []) if len(n.get("target") or []) == 1 and not n.get("ia_not_barrier")]
+    if not nodes:
+        return
+    try:
+        seen = await asyncio.wait_for(world_json(page, ORIENTATION_CSSOM_JS), 5)
+    except (PlaywrightError, asyncio.TimeoutError):
+        return  # unmeasured: it stays for review
+    if not isinstance(seen, dict) or seen.get("unreadable") or seen.get("orientation"):
+        return
+    why = (f"none of the page's {seen.get('sheets', 0)} style sheet(s) has an orientation media query, so CSS "
+           "cannot lock the orientation (axe-core had no style sheet to read)")
+    for n in nodes:
+        n["ia_not_barrier"] = why
 
 
 #: The rules :data:`VERIFY_AXE_JS` measures again -> whether a node in a frame is judged by its frame.

@@ -362,53 +362,54 @@ async def gather_site(settings: Settings, secrets: Secrets, start_url: str) -> t
             site.extra["robots_error"] = _transport_error(exc)
         robots = Robots(site.robots_txt, settings.user_agent)
         page_urls: list[str] = []
-        if settings.use_sitemap:
-            queue = robots.sitemaps() or []
-            default = root + "/sitemap.xml"
-            if default not in queue:
-                queue.append(default)
-            seen: set[str] = set()
-            t_sitemaps = time.monotonic()
-            while queue and len(seen) < MAX_SITEMAPS and len(page_urls) < MAX_SITEMAP_URLS:
-                if time.monotonic() - t_sitemaps > SITEMAP_PHASE_FACTOR * budget:
-                    _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: reading sitemaps took "
-                                                      f"more than {SITEMAP_PHASE_FACTOR * budget:g}s")
-                    break
-                sm = urljoin(root, queue.pop(0))
-                if sm in seen:
-                    continue
-                seen.add(sm)
-                try:
-                    got = await _fetch(client, sm, limit=MAX_SITEMAP_BYTES, budget=budget)
-                except FETCH_ERRORS as exc:
-                    _note_cut(site, "sitemap", sm, f"not read: {_transport_error(exc)}")
-                    continue
-                if got.status != 200:
-                    continue
-                site.sitemaps.append(sm)
-                read = read_sitemap(got.body, truncated=got.cut)
-                urls, children = read.urls, read.children
-                if read.cut:
-                    _note_cut(site, "sitemap", sm, f"{read.cut}; {len(urls) + len(children):,} entries before the "
-                                                   "cut were used")
-                # <loc> must be an absolute URL (sitemaps.org); a relative one is resolved against
-                # the sitemap's own URL, as browsers resolve links, and reported
-                bad = [u for u in urls + children if not urlsplit(u).scheme]
-                if bad:
-                    rel = site.extra.setdefault("sitemap_relative", {})
-                    rel[sm] = {"count": len(bad), "samples": bad[:5]}
-                urls = [urljoin(sm, u) for u in urls]
-                room = MAX_SITEMAP_URLS - len(page_urls)
-                if len(urls) > room:
-                    _note_cut(site, "sitemaps", sm, f"{len(urls) - room:,} URLs past the limit of "
-                                                    f"{MAX_SITEMAP_URLS:,} sitemap URLs a run reads")
-                page_urls.extend(urls[:room])
-                queue.extend(u for c in children if (u := urljoin(sm, c)) not in seen)
-            if queue and len(seen) >= MAX_SITEMAPS:
-                _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: at most {MAX_SITEMAPS} are read")
+        # the sitemaps are read either way: --no-sitemap only keeps their URLs out of the crawl
+        # (disc-sitemap judges them; not reading them made it say "No sitemap.xml found")
+        queue = robots.sitemaps() or []
+        default = root + "/sitemap.xml"
+        if default not in queue:
+            queue.append(default)
+        seen: set[str] = set()
+        t_sitemaps = time.monotonic()
+        while queue and len(seen) < MAX_SITEMAPS and len(page_urls) < MAX_SITEMAP_URLS:
+            if time.monotonic() - t_sitemaps > SITEMAP_PHASE_FACTOR * budget:
+                _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: reading sitemaps took "
+                                                  f"more than {SITEMAP_PHASE_FACTOR * budget:g}s")
+                break
+            sm = urljoin(root, queue.pop(0))
+            if sm in seen:
+                continue
+            seen.add(sm)
+            try:
+                got = await _fetch(client, sm, limit=MAX_SITEMAP_BYTES, budget=budget)
+            except FETCH_ERRORS as exc:
+                _note_cut(site, "sitemap", sm, f"not read: {_transport_error(exc)}")
+                continue
+            if got.status != 200:
+                continue
+            site.sitemaps.append(sm)
+            read = read_sitemap(got.body, truncated=got.cut)
+            urls, children = read.urls, read.children
+            if read.cut:
+                _note_cut(site, "sitemap", sm, f"{read.cut}; {len(urls) + len(children):,} entries before the "
+                                               "cut were used")
+            # <loc> must be an absolute URL (sitemaps.org); a relative one is resolved against
+            # the sitemap's own URL, as browsers resolve links, and reported
+            bad = [u for u in urls + children if not urlsplit(u).scheme]
+            if bad:
+                rel = site.extra.setdefault("sitemap_relative", {})
+                rel[sm] = {"count": len(bad), "samples": bad[:5]}
+            urls = [urljoin(sm, u) for u in urls]
+            room = MAX_SITEMAP_URLS - len(page_urls)
+            if len(urls) > room:
+                _note_cut(site, "sitemaps", sm, f"{len(urls) - room:,} URLs past the limit of "
+                                                f"{MAX_SITEMAP_URLS:,} sitemap URLs a run reads")
+            page_urls.extend(urls[:room])
+            queue.extend(u for c in children if (u := urljoin(sm, c)) not in seen)
+        if queue and len(seen) >= MAX_SITEMAPS:
+            _note_cut(site, "sitemaps", root, f"{len(queue)} sitemap(s) not read: at most {MAX_SITEMAPS} are read")
         site.sitemap_urls = page_urls
         await run_site_gatherers("before", SiteGatherContext(client, site, settings, start_url))
-    return site, page_urls
+    return site, (page_urls if settings.use_sitemap else [])
 
 
 async def _preflight(client: httpx.AsyncClient, settings: Settings, secrets: Secrets, site: SiteArtifacts,

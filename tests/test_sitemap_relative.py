@@ -41,3 +41,17 @@ def test_robots_txt_served_as_an_unrendered_template_fails(tmp_path):
     assert proc.returncode in (0, 1), proc.stderr
     robots = [f for f in result(tmp_path)["findings"] if f["check_id"] == "disc-robots-txt"]
     assert robots and "unrendered template: '{{ site.url }}'" in robots[0]["message"]
+
+
+def test_no_sitemap_keeps_sitemap_urls_out_of_the_crawl_but_still_judges_the_sitemap(tmp_path):
+    # --no-sitemap used to skip reading the sitemaps, and disc-sitemap then said "No sitemap.xml
+    # found" of a site that has one (seen on the plainlanguage.gov build, whose sitemap lists 197 URLs)
+    with serving(routes("User-agent: *\nAllow: /\nSitemap: /sitemap.xml\n")) as srv:
+        proc = scan(srv.base_url, tmp_path, "--no-sitemap")
+    assert proc.returncode in (0, 1), proc.stderr
+    r = result(tmp_path)
+    audited = {p["url"].removeprefix(srv.base_url.rstrip("/")) for p in r["pages"] if not p["error"]}
+    assert audited == {"/", "/guide/"}  # the page only the sitemap lists is not crawled
+    sm = [f for f in r["findings"] if f["check_id"] == "disc-sitemap"]
+    assert sm and not any("No sitemap.xml found" in f["message"] for f in sm), sm
+    assert "3 sitemap entries are not absolute URLs" in sm[0]["message"]
