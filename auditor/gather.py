@@ -945,22 +945,35 @@ ORIENTATION_CSSOM_JS = r"""
 
 
 async def _orientation_cssom(page: Page, axe: dict[str, Any]) -> None:
-    """Decide css-orientation-lock's undecided top-document nodes from the page's CSSOM
-    (:data:`ORIENTATION_CSSOM_JS`); a node in a frame stays for review."""
-    nodes = [n for r in axe.get("incomplete", []) if r.get("id") == "css-orientation-lock"
-             for n in r.get("nodes", []) if len(n.get("target") or []) == 1 and not n.get("ia_not_barrier")]
-    if not nodes:
-        return
-    try:
-        seen = await asyncio.wait_for(world_json(page, ORIENTATION_CSSOM_JS), 5)
-    except (PlaywrightError, asyncio.TimeoutError):
-        return  # unmeasured: it stays for review
-    if not isinstance(seen, dict) or seen.get("unreadable") or seen.get("orientation"):
-        return
-    why = (f"none of the page's {seen.get('sheets', 0)} style sheet(s) has an orientation media query, so CSS "
-           "cannot lock the orientation (axe-core had no style sheet to read)")
-    for n in nodes:
-        n["ia_not_barrier"] = why
+    """Decide css-orientation-lock's undecided nodes from the CSSOM of the document they are in
+    (:data:`ORIENTATION_CSSOM_JS`): the page's, or a frame's one level down (axe-core's
+    ``[frame selector, element]``); deeper frames, and anything not measured, stay for review."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for r in axe.get("incomplete", []):
+        if r.get("id") != "css-orientation-lock":
+            continue
+        for n in r.get("nodes", []):
+            target = n.get("target") or []
+            if n.get("ia_not_barrier") or not 1 <= len(target) <= 2 or not all(isinstance(t, str) for t in target):
+                continue
+            by_doc.setdefault(target[0] if len(target) == 2 else "", []).append(n)
+    for frame_selector, nodes in list(by_doc.items())[:20]:
+        try:
+            if not frame_selector:
+                seen = await asyncio.wait_for(world_json(page, ORIENTATION_CSSOM_JS), 5)
+            else:
+                handle = await asyncio.wait_for(page.query_selector(frame_selector), 5)
+                frame = await asyncio.wait_for(handle.content_frame(), 5) if handle else None
+                seen = await asyncio.wait_for(frame.evaluate(ORIENTATION_CSSOM_JS), 5) if frame else None
+        except (PlaywrightError, asyncio.TimeoutError):
+            continue  # unmeasured: it stays for review
+        if not isinstance(seen, dict) or seen.get("unreadable") or seen.get("orientation"):
+            continue
+        where = "the page's" if not frame_selector else "the frame's"
+        why = (f"none of {where} {seen.get('sheets', 0)} style sheet(s) has an orientation media query, so CSS "
+               "cannot lock the orientation (axe-core had no style sheet to read)")
+        for n in nodes:
+            n["ia_not_barrier"] = why
 
 
 #: The rules :data:`VERIFY_AXE_JS` measures again -> whether a node in a frame is judged by its frame.

@@ -92,11 +92,24 @@ REQUIRED: tuple[RequiredLink, ...] = (
 BY_KEY = {r.key: r for r in REQUIRED}
 
 
+def _summary_link(lk: Any) -> dict[str, Any]:
+    return {"href": lk.href, "text": fold(lk.text)[:100], "region": lk.region}
+
+
 @summarizer("links")
 def summarize_links(page: PageArtifacts) -> dict[str, Any]:
-    """Links with text and region (bounded): required links, broken links, VDP."""
-    return {"links": [{"href": lk.href, "text": fold(lk.text)[:100], "region": lk.region}
-                      for lk in page.links[:MAX_SUMMARY_LINKS]]}
+    """Links with text and region (bounded): required links, broken links, VDP.
+
+    At most :data:`MAX_SUMMARY_LINKS`, chosen by region (footer, header, navigation, then
+    the rest) and kept in document order: the required links live in the footer, which
+    comes last, so the first 400 alone dropped it on long pages (the 978-link events list
+    of the digital.gov build: "No privacy policy link on this page")."""
+    links = page.links
+    if len(links) > MAX_SUMMARY_LINKS:
+        ranked = sorted(range(len(links)), key=lambda i: (REGION_PREFERENCE.get(links[i].region, 3), i))
+        keep = sorted(ranked[:MAX_SUMMARY_LINKS])
+        links = [links[i] for i in keep]
+    return {"links": [_summary_link(lk) for lk in links]}
 
 
 def is_dead_href(href: str, base: str) -> bool:
@@ -219,7 +232,7 @@ _register_homepage_checks()
        weight=SEVERITY_WEIGHT[Severity.MEDIUM])
 def privacy_every_page(page: PageArtifacts) -> Outcome:
     url = page_url(page)
-    links = summarize_links(page)["links"]
+    links = [_summary_link(lk) for lk in page.links]  # every link the page has (the gatherer's bound)
     good, text_only = find_link(BY_KEY["privacy"], links, url)
     if good:
         return Outcome(Status.PASS)

@@ -3,6 +3,8 @@
 import pytest
 from checkhelp import BASE, SiteArtifacts, Status, links, page, row, run_page, run_site
 
+from checks.required_links import MAX_SUMMARY_LINKS, summarize_links
+
 FOOTER = [
     (BASE + "about/", "About us", "footer"),
     (BASE + "accessibility", "Accessibility statement", "footer"),
@@ -100,3 +102,18 @@ def test_other_destinations_still_fail_and_say_why(key, text, href):
     out = run_page("links-privacy", home) if key == "privacy" else run_site(f"links-{key}", site(), [home])
     assert out.status is Status.FAIL
     assert href in out.findings[0].message
+
+
+def test_footer_links_after_hundreds_of_content_links_are_seen():
+    # the digital.gov build's events list: 978 links, the footer (and its Privacy policy link)
+    # last; the summary used to keep the first 400 links in document order, and the page
+    # check read the summary: "No privacy policy link on this page"
+    content = [(BASE + f"event/{i}/", f"Event {i}", "main") for i in range(900)]
+    long_page = page("", links=links(("/", "Home", "header"), *content, *FOOTER))
+    assert run_page("links-privacy", long_page).status is Status.PASS
+    for key in KEYS:  # the homepage's required links, judged from the stored summary
+        assert run_site(f"links-{key}", site(), [long_page]).status is Status.PASS, key
+    kept = summarize_links(long_page)["links"]
+    assert len(kept) == MAX_SUMMARY_LINKS
+    assert [lk["text"] for lk in kept[:1] + kept[-len(FOOTER):]] == ["Home"] + [t for _, t, _ in FOOTER]
+    assert [lk["text"] for lk in kept[1:4]] == ["Event 0", "Event 1", "Event 2"]  # document order kept

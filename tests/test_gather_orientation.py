@@ -43,6 +43,10 @@ ROUTES = {
     "/print-lock": html(_page("Screen and print, a lock", "/lock.css", "screen, print")),
     "/screen-lock": html(_page("Screen only, a lock", "/lock.css", "screen")),
     "/import-lock": html(_page("Screen and print, a lock behind @import", "/imports.css", "screen, print")),
+    "/framed": html(page("A frame without style sheets", "<main><h1>Framed</h1><iframe src='/inner' "
+                         "title='Embedded content'></iframe></main>",
+                         head="<link rel='stylesheet' href='/plain.css' media='screen, print'>")),
+    "/inner": html(page("Embedded content", "<p>Embedded content, no style sheet.</p>")),
     "/plain.css": css(PLAIN_CSS), "/lock.css": css(LOCK_CSS), "/imports.css": css("@import url('/lock.css');"),
 }
 
@@ -54,7 +58,7 @@ def seen():
         async with Gatherer(Settings(page_timeout=15, axe_timeout=30), find_browser(None).path or "",
                             families={"best-practice"}, axe_rules=[], best_practice=["css-orientation-lock"]) as g:
             ctx = await g.new_context()
-            for p in ("/print-plain", "/print-lock", "/screen-lock", "/import-lock"):
+            for p in ("/print-plain", "/print-lock", "/screen-lock", "/import-lock", "/framed"):
                 out[p] = await g.visit(ctx, base + p.lstrip("/"))
             await g.close_context(ctx)
         return out
@@ -81,3 +85,13 @@ def test_a_lock_axe_reads_is_still_reported(seen):
     # a violation, given as a warning: the best-practice tier does not fail pages
     out = run_page("axe-css-orientation-lock", seen["/screen-lock"])
     assert out.status is Status.WARN and out.findings and out.findings[0].status is Status.WARN, out
+
+
+def test_a_frame_without_style_sheets_is_measured_in_the_frame(seen):
+    # the digital.gov build's embeds (a page with no style sheet in an iframe): axe-core left the
+    # frame's <html> undecided ("iframe | html"); the frame's own CSSOM is read
+    art = seen["/framed"]
+    nodes = [n for r in art.axe["incomplete"] if r["id"] == "css-orientation-lock" for n in r["nodes"]]
+    assert any(len(n["target"]) == 2 for n in nodes), nodes  # axe-core did leave the frame undecided
+    out = run_page("axe-css-orientation-lock", art)
+    assert out.status is Status.PASS, out
