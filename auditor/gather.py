@@ -785,11 +785,56 @@ VERIFY_AXE_JS = r"""
     }
     return blocked ? '' : 'no text it styles is held below WCAG 1.4.12 spacing';
   };
+  // A link whose text is underlined while the text around it is not is told apart by more
+  // than color (WCAG 1.4.1). axe-core compares the link's own style with its block's, so an
+  // underline drawn by an element inside the link (USWDS 3's breadcrumb: <a><span>Home</span>
+  // </a>, the span underlined) is not seen, and it asks for a contrast it often cannot measure.
+  // Decorations reach text through inline boxes only: an atomic or block box between the text
+  // and the underlined element stops them.
+  const underlinedText = (t, link) => {
+    for (let e = t.parentElement; e; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (/underline/.test(cs.textDecorationLine)) return e;
+      if (e === link || cs.display !== 'inline') return null;
+    }
+    return null;
+  };
+  const underlined = (link) => {
+    for (let e = link.parentElement; e && e !== document.documentElement; e = e.parentElement) {
+      if (/underline/.test(getComputedStyle(e).textDecorationLine)) return '';  // the text around it is too
+    }
+    const texts = [];
+    const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n && texts.length < 50; n = walker.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const r = document.createRange(); r.selectNodeContents(n);
+      if (r.getClientRects().length) texts.push(n);
+    }
+    if (!texts.length) return '';
+    const by = texts.map((n) => underlinedText(n, link));
+    if (by.some((e) => !e)) return '';
+    const names = [...new Set(by.map((e) => e === link ? 'the link' : '<' + e.tagName.toLowerCase() + '> inside it'))];
+    return 'its text is underlined (by ' + names.join(', ') + ') and the text around it is not: it is not told ' +
+           'apart by color alone';
+  };
   const verify = {'avoid-inline-spacing': spacing, 'frame-focusable-content': inert,
-                  'scrollable-region-focusable': inert};
-  return todo.map(([rule, targets]) => targets.map((t) => {
+                  'scrollable-region-focusable': inert, 'link-in-text-block': underlined};
+  // axe-core's selector is checked against its snippet of the element: some it builds match
+  // another element or none (":root" for the USWDS breadcrumb's first link, axe-core issues
+  // #3109, #4302); the element is then found by its snippet, when exactly one element has it
+  const squash = (h) => (h || '').replace(/\s+/g, ' ').trim().slice(0, 120);
+  const find = (t, html) => {
     let el = null;
-    try { el = document.querySelector(t); } catch (e) { return ''; }
+    try { el = document.querySelector(t); } catch (e) { el = null; }
+    const want = squash(html);
+    if (!want || (el && squash(el.outerHTML).startsWith(want))) return el;
+    const tag = (/^<([a-z][a-z0-9-]*)/i.exec(want) || [])[1];
+    if (!tag) return null;
+    const same = [...document.getElementsByTagName(tag)].filter((e) => squash(e.outerHTML).startsWith(want));
+    return same.length === 1 ? same[0] : null;
+  };
+  return todo.map(([rule, targets]) => targets.map(([t, html]) => {
+    const el = find(t, html);
     return el && verify[rule] ? verify[rule](el) : '';
   }));
 }
@@ -884,9 +929,11 @@ async def _label_words(page: Page, axe: dict[str, Any]) -> None:
 
 
 async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:
-    """Mark violation nodes that a measurement shows are no barrier (``ia_not_barrier``: why)."""
+    """Mark violation nodes (and undecided nodes of :data:`VERIFIED_AXE_INCOMPLETE`) that a
+    measurement shows are no barrier (``ia_not_barrier``: why)."""
     todo = []
-    for rule in axe.get("violations", []):
+    for rule in axe.get("violations", []) + [r for r in axe.get("incomplete", [])
+                                             if r.get("id") in VERIFIED_AXE_INCOMPLETE]:
         if rule.get("id") in VERIFIED_AXE_RULES:
             # a node inside a frame is [frame, element]: inertness is the frame's, spacing the element's
             whole = VERIFIED_AXE_RULES[rule["id"]]
@@ -897,7 +944,11 @@ async def _verify_axe(page: Page, axe: dict[str, Any]) -> None:
     if not todo:
         return
     try:
-        why = await asyncio.wait_for(world_json(page, VERIFY_AXE_JS, [[r, [n["target"][0] for n in ns]] for r, ns in todo]), 5)
+        why = await asyncio.wait_for(world_json(page, VERIFY_AXE_JS, [
+            # the snippet is of the element itself: for a node in a frame ([frame, element]),
+            # measured by its frame, there is none of the frame to check the selector with
+            [r, [[n["target"][0], (n.get("html") or "") if len(n["target"]) == 1 else ""] for n in ns]]
+            for r, ns in todo]), 5)
     except (PlaywrightError, asyncio.TimeoutError):
         return  # unverified: axe-core's verdict stands
     for (_, nodes), reasons in zip(todo, why):
@@ -978,7 +1029,9 @@ async def _orientation_cssom(page: Page, axe: dict[str, Any]) -> None:
 
 #: The rules :data:`VERIFY_AXE_JS` measures again -> whether a node in a frame is judged by its frame.
 VERIFIED_AXE_RULES = {"avoid-inline-spacing": False, "frame-focusable-content": True,
-                      "scrollable-region-focusable": True}
+                      "scrollable-region-focusable": True, "link-in-text-block": False}
+#: The rules whose undecided ("incomplete") nodes are measured too, not only their violations.
+VERIFIED_AXE_INCOMPLETE = frozenset({"link-in-text-block"})
 
 
 def _runs_rule(opts: dict[str, Any], rule: str) -> bool:
